@@ -1,0 +1,201 @@
+"""Read YAML into raw values that remember where each one came from.
+
+The loader follows YAML 1.2's core schema, not PyYAML's YAML 1.1 defaults:
+only `true`/`false` are booleans, only decimal numbers are numbers, and
+`no`, `on`, `1:30`, `0x1f` or `2020-06-22` stay strings. Quoted scalars are
+always strings. Duplicate keys, non-string keys, tags and merge keys are
+errors, reported with their line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InvalidVenue, Origin, Problem, key_path
+
+__all__ = ["RawDocument", "KeyPath", "load_yaml", "parse_yaml"]
+
+KeyPath = tuple[str | int, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True,
+         "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"),
+                  "-.inf": float("-inf"), ".nan": float("nan")}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A YAML document as plain Python values plus the position of every value.
+
+    `value` holds dicts, lists, str, int, float, bool and None. `positions`
+    maps a key path to the value's start; `key_positions` maps a mapping
+    entry's key path to the key's start.
+    """
+
+    file: Path
+    value: Any
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def origin(self, path: KeyPath, *, key: bool = False) -> Origin:
+        """Return where the value (or with `key`, the key) at `path` starts.
+
+        Falls back to the nearest enclosing value that has a position.
+        """
+        if key and path in self.key_positions:
+            line, column = self.key_positions[path]
+            return Origin(self.file, line, column)
+        probe = path
+        while True:
+            if probe in self.positions:
+                line, column = self.positions[probe]
+                return Origin(self.file, line, column)
+            if not probe:
+                return Origin(self.file, 1, 1)
+            probe = probe[:-1]
+
+    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
+        """Build a Problem located at `path` that names the key path."""
+        return Problem(self.origin(path, key=key), message, key_path(path))
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.style is not None and node.style in "'\"|>":
+        return node.value
+    text = node.value
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if text.lower() in _SPECIAL_FLOAT:
+        return _SPECIAL_FLOAT[text.lower()]
+    return text
+
+
+def _start(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Turn a composed node tree into raw values, recording positions."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.key_positions: dict[KeyPath, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        line, column = _start(node)
+        self.problems.append(Problem(Origin(self.file, line, column), message,
+                                     key_path(path)))
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.positions[path] = _start(node)
+        if node.tag not in _STANDARD_TAGS and node.tag != "!":
+            self.fail(node, path, f"YAML tag '{node.tag}' is not supported; "
+                      "remove the tag")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,))
+                    for index, item in enumerate(node.value)]
+        return self.build_mapping(node, path)
+
+    def build_mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                self.fail(key_node, path, "merge keys ('<<') are not supported; "
+                          "write the keys out or use a named material")
+                continue
+            if not isinstance(key, str):
+                self.fail(key_node, path, f"key {key_node.value!r} must be a "
+                          "string; quote it")
+                continue
+            if key in result:
+                first = self.key_positions[path + (key,)]
+                self.fail(key_node, path + (key,), f"duplicate key '{key}' (first "
+                          f"at line {first[0]}); remove one of them")
+                continue
+            self.key_positions[path + (key,)] = _start(key_node)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+class _Composer(yaml.SafeLoader):
+    """A loader used only to compose nodes; scalars are resolved by `_scalar`.
+
+    With no implicit resolvers every untagged scalar is tagged `str`, so any
+    other tag on a node was written explicitly in the file.
+    """
+
+    yaml_implicit_resolvers: dict[str, Any] = {}
+
+
+def parse_yaml(text: str, file: Path) -> RawDocument:
+    """Parse one YAML document from `text`; raise InvalidVenue on any mistake."""
+    try:
+        node = yaml.compose(text, Loader=_Composer)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or str(error)
+        hint = _syntax_hint(reason)
+        raise InvalidVenue(Problem(Origin(file, line, column),
+                                   f"invalid YAML: {reason}{hint}")) from None
+    except yaml.YAMLError as error:
+        raise InvalidVenue(Problem(Origin(file, 1, 1),
+                                   f"invalid YAML: {error}")) from None
+    if node is None:
+        return RawDocument(file, None, {(): (1, 1)})
+    builder = _Builder(file)
+    value = builder.build(node, ())
+    if builder.problems:
+        raise InvalidVenue(builder.problems)
+    return RawDocument(file, value, builder.positions, builder.key_positions)
+
+
+def _syntax_hint(reason: str) -> str:
+    if "expected a single document" in reason:
+        return "; keep one document per file"
+    if "found character '\\t'" in reason:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in reason:
+        return "; quote a value that contains ': '"
+    return ""
+
+
+def load_yaml(path: Path, shown_as: Path | None = None) -> RawDocument:
+    """Read and parse the YAML file at `path`; errors name it as `shown_as`."""
+    shown = shown_as or path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidVenue(Problem(Origin(shown), "file not found")) from None
+    except UnicodeDecodeError as error:
+        raise InvalidVenue(Problem(Origin(shown), "file is not UTF-8 text "
+                                   f"({error.reason} at byte {error.start})")) from None
+    except OSError as error:
+        raise InvalidVenue(Problem(Origin(shown), f"cannot read file: "
+                                   f"{error.strerror}")) from None
+    return parse_yaml(text, shown)
