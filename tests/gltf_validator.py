@@ -1,7 +1,7 @@
 """Run the Khronos glTF-Validator (npm package gltf-validator) from the tests.
 
 The package folder comes from GLTF_VALIDATOR_DIR (the package itself or a folder
-whose node_modules holds it), else node_modules/gltf-validator at the repository
+whose node_modules contains it), else node_modules/gltf-validator at the repository
 root. Tests that need it are skipped, with the reason, when it or Node is missing.
 """
 

@@ -13,7 +13,7 @@ import functools
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, overload
 
 import numpy as np
@@ -78,14 +78,21 @@ def _mesh(
     uvs: Float64Array,
     triangles: npt.NDArray[np.int64],
 ) -> MeshData:
-    return MeshData(positions, normals, uvs, np.asarray(triangles).reshape(-1))
+    return MeshData(
+        positions.astype(np.float32),
+        normals.astype(np.float32),
+        uvs.astype(np.float32),
+        np.asarray(triangles).reshape(-1).astype(np.uint32),
+    )
 
 
 def _concat(parts: Sequence[MeshData]) -> MeshData:
     """Merge meshes into one, offsetting each part's indices."""
     sizes = [len(part.positions) for part in parts]
     offsets = np.cumsum([0, *sizes[:-1]])
-    indices = [part.indices + offset for part, offset in zip(parts, offsets)]
+    indices = [
+        part.indices + offset for part, offset in zip(parts, offsets, strict=True)
+    ]
     return MeshData(
         np.concatenate([part.positions for part in parts]),
         np.concatenate([part.normals for part in parts]),
@@ -96,7 +103,8 @@ def _concat(parts: Sequence[MeshData]) -> MeshData:
 
 def _normalized(vectors: Float64Array) -> Float64Array:
     lengths = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / lengths
+    unit: Float64Array = vectors / lengths
+    return unit
 
 
 def _check_positive(name: str, value: float) -> None:
@@ -109,7 +117,7 @@ def _check_count(name: str, value: int, minimum: int) -> None:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
 
 
-# --- box and plane -----------------------------------------------------------------
+# --- box and plane --------------------------------------------------------------------
 
 # Each face: outward normal, the face's "right" axis and its "up" axis, chosen so that
 # right x up == normal, which makes the corner order below counter-clockwise from
@@ -191,13 +199,13 @@ def _check_size(name: str, size: Sequence[float], count: int) -> Float64Array:
     return extent
 
 
-# --- round solids ------------------------------------------------------------------
+# --- round solids ---------------------------------------------------------------------
 
 
 def cylinder(radius: float, height: float, segments: int = 32) -> MeshData:
     """Build a closed cylinder around the Z axis from z = 0 to z = height.
 
-    The side has smooth normals and u running once around it; the caps are flat.
+    The side has smooth normals, and u runs once around it. The caps are flat.
     """
     return cone(radius, height, segments, top_radius=radius)
 
@@ -207,7 +215,7 @@ def cone(
 ) -> MeshData:
     """Build a closed cone, or a frustum when `top_radius` > 0, from z = 0 to height.
 
-    The side has smooth normals that follow the slope; the caps are flat.
+    The side has smooth normals that follow the slope. The caps are flat.
     """
     _check_positive("radius", radius)
     _check_positive("height", height)
@@ -337,9 +345,7 @@ def sphere(radius: float, segments: int = 32, rings: int = 16) -> MeshData:
     first = np.stack([lower, lower + 1, upper + 1], axis=-1)
     second = np.stack([lower, upper + 1, upper], axis=-1)
     # At the north pole the second triangle collapses, at the south pole the first.
-    triangles = np.concatenate(
-        [first[:-1].reshape(-1, 3), second[1:].reshape(-1, 3)]
-    )
+    triangles = np.concatenate([first[:-1].reshape(-1, 3), second[1:].reshape(-1, 3)])
     return _mesh(
         (normals * radius).reshape(-1, 3),
         normals.reshape(-1, 3),
@@ -348,7 +354,7 @@ def sphere(radius: float, segments: int = 32, rings: int = 16) -> MeshData:
     )
 
 
-# --- extruded polygons -------------------------------------------------------------
+# --- extruded polygons ----------------------------------------------------------------
 
 
 def _cross2(a: Float64Array, b: Float64Array) -> Float64Array:
@@ -387,7 +393,8 @@ def normalize_polygon(points: Sequence[Sequence[float]]) -> Float64Array:
 
 
 def _drop_straight_points(polygon: Float64Array, tolerance: float) -> Float64Array:
-    """Remove points in the middle of a straight edge; reject repeats and fold-backs."""
+    """Remove points in the middle of a straight edge, and reject repeated points
+    and edges that fold back."""
     edges = np.roll(polygon, -1, axis=0) - polygon
     lengths = np.linalg.norm(edges, axis=1)
     short = np.flatnonzero(lengths <= tolerance)
@@ -406,11 +413,10 @@ def _drop_straight_points(polygon: Float64Array, tolerance: float) -> Float64Arr
     if len(folds):
         index = int(folds[0])
         raise ValueError(
-            f"polygon folds back on itself at point {index} "
-            f"{polygon[index].tolist()}"
+            f"polygon folds back on itself at point {index} {polygon[index].tolist()}"
         )
 
-    kept = polygon[~straight]
+    kept: Float64Array = polygon[~straight]
     if len(kept) < 3:
         raise ValueError("polygon is degenerate: all its points lie on one line")
     return kept
@@ -486,7 +492,9 @@ def triangulate_polygon(polygon: Float64Array) -> npt.NDArray[np.int64]:
 def _is_ear_triangle(
     polygon: Float64Array, prev: int, corner: int, next_: int, area_tolerance: float
 ) -> bool:
-    """Tell a real ear from a straight point, which is dropped without a triangle."""
+    """Return whether the corner turns left, so that clipping it makes a triangle.
+
+    A straight point is dropped without one."""
     turn = _cross2(polygon[corner] - polygon[prev], polygon[next_] - polygon[corner])
     return bool(turn > area_tolerance)
 
@@ -535,9 +543,10 @@ def extrude(
 ) -> MeshData:
     """Extrude a simple polygon footprint (x, y points) from z = 0 to z = height.
 
-    Either winding is accepted. Sides have flat normals; both caps are triangulated
-    by ear clipping. UVs stretch one image along the whole perimeter and over the
-    caps' bounding box, or repeat every `texture_size` metres when it is given.
+    Either winding is accepted. Sides have flat normals, and both caps are
+    triangulated by ear clipping. UVs stretch one image along the whole perimeter
+    and over the caps' bounding box, or repeat every `texture_size` metres when it
+    is given.
     Raises ValueError for polygons that `normalize_polygon` rejects.
     """
     _check_positive("height", height)
@@ -606,7 +615,7 @@ def _extrusion_cap(
     *,
     top: bool,
 ) -> MeshData:
-    """Build a flat cap at height z; the bottom cap's triangles are reversed."""
+    """Build a flat cap at height z. The bottom cap's triangles are reversed."""
     count = len(polygon)
     positions = np.column_stack([polygon, np.full(count, z)])
     normals = np.tile([0.0, 0.0, 1.0 if top else -1.0], (count, 1))
@@ -625,14 +634,14 @@ def _extrusion_cap(
     return _mesh(positions, normals, np.column_stack([u, v]), wound)
 
 
-# --- terrain -----------------------------------------------------------------------
+# --- terrain --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TerrainParams:
-    """Parameters of a deterministic mountain heightfield; equal parameters, equal mesh.
+    """Parameters of a deterministic mountain heightfield, which fix its mesh.
 
-    The summit is at the centre (0, 0), exactly `height` metres high; `peaks` - 1
+    The summit is at the centre (0, 0), exactly `height` metres high, and `peaks` - 1
     lower peaks are placed at random. `roughness` (0 <= r < 1) scales fractal value
     noise, which fades out towards the summit. Within `plateau_radius` metres of
     the centre the ground is flat at `height`.
@@ -742,7 +751,8 @@ def _relief(params: TerrainParams, x: Float64Array, y: Float64Array) -> Float64A
     # Fade to 0 towards the ellipse inscribed in the footprint, so the edges and
     # corners lie flat on the ground.
     edge_distance = 1 - np.hypot(2 * x / width, 2 * y / depth)
-    return relief * _smoothstep(0.0, _TERRAIN_EDGE_BAND, edge_distance)
+    faded: Float64Array = relief * _smoothstep(0.0, _TERRAIN_EDGE_BAND, edge_distance)
+    return faded
 
 
 def _height_field(
@@ -754,15 +764,17 @@ def _height_field(
         radius = np.hypot(x, y)
         blend = _smoothstep(params.plateau_radius, 1.5 * params.plateau_radius, radius)
         relief = (1 - blend) + blend * relief
-    return params.height * relief
+    heights: Float64Array = params.height * relief
+    return heights
 
 
 def _grid_coordinates(params: TerrainParams) -> tuple[Float64Array, Float64Array]:
     """Return the grid lines' x (west to east) and y (south to north) coordinates."""
     width, depth = params.size
     cells = params.resolution
-    xs = -width / 2 + np.arange(cells + 1) * (width / cells)
-    ys = -depth / 2 + np.arange(cells + 1) * (depth / cells)
+    steps = np.arange(cells + 1, dtype=np.float64)
+    xs: Float64Array = -width / 2 + steps * (width / cells)
+    ys: Float64Array = -depth / 2 + steps * (depth / cells)
     return xs, ys
 
 
@@ -794,7 +806,7 @@ def terrain(params: TerrainParams) -> MeshData:
     uvs = np.stack([u, v], axis=-1).reshape(-1, 2)
 
     # Each cell is split along the diagonal from its south-west to north-east corner.
-    corner = (np.arange(cells)[:, None] * (cells + 1) + np.arange(cells)[None, :])
+    corner = np.arange(cells)[:, None] * (cells + 1) + np.arange(cells)[None, :]
     sw = corner.reshape(-1)
     se, nw, ne = sw + 1, sw + cells + 1, sw + cells + 2
     triangles = np.concatenate(

@@ -1,12 +1,17 @@
 """Write a scene model as a glTF 2.0 binary (GLB), and read GLB files back.
 
-This is the one place where the authors' Z-up frame becomes glTF's Y-up frame:
-a point (x, y, z) becomes (x, z, -y), a rotation by -90 degrees about X, which
-keeps handedness, so triangle winding and tangent signs stay as they are.
+This is the one place where the authors' Z-up frame becomes glTF's Y-up frame.
+A point (x, y, z) becomes (x, z, -y), which is a rotation by -90 degrees about X.
+A rotation keeps handedness, so triangle winding and tangent signs stay as they are.
 Objects shared by identity are written once: a `Mesh` used by many nodes becomes
 one glTF mesh, and so do shared materials, textures and vertex arrays. Nodes are
 written once per place they occur, because glTF nodes have at most one parent.
 Output bytes depend only on the scene's content and sharing.
+
+glTF lights shine along their node's local -Z, so a directional or spot light's
+node is rotated to aim it along `Light.direction`, taken in the node's own frame.
+If that node also has a mesh or children, the light goes on an extra child node
+named "<node name>_light" instead, so that aiming it turns nothing else.
 """
 
 from __future__ import annotations
@@ -46,7 +51,23 @@ _LINEAR_MIPMAP_LINEAR = 9987
 _REPEAT = 10497
 _CLAMP_TO_EDGE = 33071
 
+# Top-level arrays of the glTF JSON, in the order they are written.
+_ARRAY_KEYS = (
+    "nodes",
+    "meshes",
+    "materials",
+    "textures",
+    "images",
+    "samplers",
+    "accessors",
+    "bufferViews",
+)
 _ACCESSOR_TYPES = {1: "SCALAR", 2: "VEC2", 3: "VEC3", 4: "VEC4"}
+_COMPONENT_TYPES = {
+    np.dtype(np.float32): _FLOAT,
+    np.dtype(np.uint16): _UNSIGNED_SHORT,
+    np.dtype(np.uint32): _UNSIGNED_INT,
+}
 _IMAGE_SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 
 _LIGHTS_PUNCTUAL = "KHR_lights_punctual"
@@ -54,7 +75,7 @@ _EMISSIVE_STRENGTH = "KHR_materials_emissive_strength"
 _UNLIT = "KHR_materials_unlit"
 
 
-# --- frame conversion --------------------------------------------------------------
+# --- frame conversion -----------------------------------------------------------------
 
 
 def to_gltf_vectors(vectors: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -64,13 +85,20 @@ def to_gltf_vectors(vectors: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return converted + 0.0  # turns -0.0 into 0.0
 
 
-def _gltf_point(point: Sequence[float]) -> list[float]:
-    x, y, z = (float(value) for value in point)
+def _finite_vector(values: Sequence[float], what: str) -> tuple[float, float, float]:
+    x, y, z = (float(value) for value in values)
+    if not all(math.isfinite(value) for value in (x, y, z)):
+        raise ValueError(f"{what} {tuple(values)} contains NaN or infinity")
+    return x, y, z
+
+
+def _gltf_point(point: Sequence[float], where: str) -> list[float]:
+    x, y, z = _finite_vector(point, f"{where}: translation")
     return [x + 0.0, z + 0.0, -y + 0.0]
 
 
-def _gltf_scale(scale: Sequence[float]) -> list[float]:
-    sx, sy, sz = (float(value) for value in scale)
+def _gltf_scale(scale: Sequence[float], where: str) -> list[float]:
+    sx, sy, sz = _finite_vector(scale, f"{where}: scale")
     return [sx, sz, sy]
 
 
@@ -115,12 +143,14 @@ def _aim_rotation(direction: Sequence[float], where: str) -> list[float]:
     return [float(value) + 0.0 for value in quaternion]
 
 
-# --- JSON values -------------------------------------------------------------------
+# --- JSON values ----------------------------------------------------------------------
 
 
 def _json_value(value: Any, where: str) -> Any:
-    """Return `value` as plain JSON types; raise ValueError naming `where` if it is
-    not JSON (non-finite floats, non-string keys, other types)."""
+    """Return `value` as plain JSON types.
+
+    Raises ValueError naming `where` for non-finite floats, non-string keys and
+    other types that JSON cannot store."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, np.generic):
@@ -148,7 +178,7 @@ def _floats(values: Sequence[float]) -> list[float]:
     return [float(value) + 0.0 for value in values]
 
 
-# --- checks ------------------------------------------------------------------------
+# --- checks ---------------------------------------------------------------------------
 
 
 def _check_unit_range(where: str, values: Sequence[float]) -> None:
@@ -234,7 +264,7 @@ def _material_textures(material: Material) -> list[Texture]:
     return [texture for texture in slots if texture is not None]
 
 
-# --- the writer --------------------------------------------------------------------
+# --- the writer -----------------------------------------------------------------------
 
 
 class _GlbBuilder:
@@ -242,11 +272,7 @@ class _GlbBuilder:
 
     def __init__(self) -> None:
         self.document: dict[str, list[Any]] = {
-            name: []
-            for name in (
-                "nodes meshes materials textures images samplers accessors "
-                "bufferViews lights"
-            ).split()
+            name: [] for name in (*_ARRAY_KEYS, "lights")
         }
         self.extensions_used: set[str] = set()
         self._binary = bytearray()
@@ -260,7 +286,7 @@ class _GlbBuilder:
     # Binary data
 
     def _buffer_view(self, data: bytes, target: int | None) -> int:
-        """Append data, 4-byte aligned, as a new buffer view; return its index."""
+        """Append data as a new 4-byte aligned buffer view and return its index."""
         view: dict[str, Any] = {
             "buffer": 0,
             "byteOffset": len(self._binary),
@@ -288,9 +314,7 @@ class _GlbBuilder:
         key = (id(source), kind)
         if key in self._accessors:
             return self._accessors[key]
-        component = {np.float32: _FLOAT, np.uint16: _UNSIGNED_SHORT}.get(
-            data.dtype.type, _UNSIGNED_INT
-        )
+        component = _COMPONENT_TYPES[data.dtype]
         width = 1 if data.ndim == 1 else data.shape[1]
         accessor: dict[str, Any] = {
             "bufferView": self._buffer_view(data.tobytes(), target),
@@ -413,8 +437,8 @@ class _GlbBuilder:
                 primitive.normals, "normal", (normals / lengths).astype(np.float32)
             ),
         }
-        # UVs without a texture and tangents without a normal map are unused data,
-        # which the Khronos validator reports; they are left out.
+        # UVs without a texture and tangents without a normal map are left out,
+        # because the Khronos validator reports them as unused data.
         if textured and primitive.uvs is not None:
             uvs = np.ascontiguousarray(primitive.uvs, dtype=np.float32)
             attributes["TEXCOORD_0"] = self._accessor(primitive.uvs, "uv", uvs)
@@ -486,7 +510,7 @@ class _GlbBuilder:
         return len(self.document["lights"]) - 1
 
     def add_node(self, node: Node) -> int:
-        """Write `node` and its subtree, parents before children; return its index."""
+        """Write `node` and its subtree, parents first, and return the node's index."""
         where = f"node {node.name!r}"
         entry: dict[str, Any] = {"name": node.name}
         index = len(self.document["nodes"])
@@ -503,11 +527,11 @@ class _GlbBuilder:
                 light_child = Node(f"{node.name}_light", light=node.light)
 
         if any(node.translation):
-            entry["translation"] = _gltf_point(node.translation)
+            entry["translation"] = _gltf_point(node.translation, where)
         if rotation != [0.0, 0.0, 0.0, 1.0]:
             entry["rotation"] = rotation
         if tuple(node.scale) != (1.0, 1.0, 1.0):
-            entry["scale"] = _gltf_scale(node.scale)
+            entry["scale"] = _gltf_scale(node.scale, where)
         if node.mesh is not None:
             entry["mesh"] = self._mesh(node.mesh)
         if node.light is not None and light_child is None:
@@ -543,9 +567,7 @@ def _document(
         document["extensions"] = {_LIGHTS_PUNCTUAL: {"lights": parts["lights"]}}
     document["scene"] = 0
     document["scenes"] = [gltf_scene]
-    for name in (
-        "nodes meshes materials textures images samplers accessors bufferViews"
-    ).split():
+    for name in _ARRAY_KEYS:
         if parts[name]:
             document[name] = parts[name]
     binary = builder.binary()
@@ -601,7 +623,9 @@ def read_glb(data: bytes) -> tuple[dict[str, Any], bytes]:
     if version != _GLB_VERSION:
         raise ValueError(f"unsupported GLB version {version}; expected 2")
     if length != len(data):
-        raise ValueError(f"GLB header says {length} bytes but the data has {len(data)}")
+        raise ValueError(
+            f"GLB length field is {length} bytes but the data is {len(data)} bytes"
+        )
 
     chunks: list[tuple[bytes, bytes]] = []
     offset = 12

@@ -46,7 +46,7 @@ PixelArray = npt.NDArray[np.uint8]
 
 _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
-# --- colors -----------------------------------------------------------------------
+# --- colors ---------------------------------------------------------------------------
 
 
 def srgb_to_linear(values: npt.ArrayLike) -> Float64Array:
@@ -66,7 +66,7 @@ def linear_to_srgb(values: npt.ArrayLike) -> Float64Array:
 
 
 def _srgb_bytes(color: str) -> tuple[int, int, int, int]:
-    """Parse a color string to sRGB bytes (r, g, b, a); raise ValueError if invalid."""
+    """Parse a color string to sRGB bytes (r, g, b, a), or raise ValueError."""
     text = color.strip()
     if _HEX_COLOR.fullmatch(text):
         digits = text[1:]
@@ -107,7 +107,7 @@ def _linear(color: str) -> Float64Array:
     return np.array(parse_color(color))
 
 
-# --- encoding ----------------------------------------------------------------------
+# --- encoding -------------------------------------------------------------------------
 
 
 def encode_png(pixels: npt.ArrayLike) -> bytes:
@@ -121,7 +121,7 @@ def encode_png(pixels: npt.ArrayLike) -> bytes:
 
 
 def _to_pixels(linear_rgba: Float64Array) -> PixelArray:
-    """Encode (h, w, 4) linear RGBA to sRGB bytes; drop alpha when it is all opaque."""
+    """Encode (h, w, 4) linear RGBA to sRGB bytes, without alpha if all opaque."""
     rgb = np.rint(linear_to_srgb(linear_rgba[..., :3]) * 255)
     alpha = np.rint(np.clip(linear_rgba[..., 3:], 0, 1) * 255)
     pixels = np.concatenate([rgb, alpha], axis=-1).astype(np.uint8)
@@ -152,7 +152,7 @@ def _pixel_centres(size: int) -> tuple[Float64Array, Float64Array]:
     return np.meshgrid(steps, steps)
 
 
-# --- patterns ----------------------------------------------------------------------
+# --- patterns -------------------------------------------------------------------------
 
 
 def checker(
@@ -357,7 +357,7 @@ def noise(
 ) -> Texture:
     """Generate tileable fractal value noise blended from `color_a` to `color_b`.
 
-    The coarsest octave has `cells` x `cells` lattice cells; each further octave
+    The coarsest octave has `cells` x `cells` lattice cells. Each further octave
     doubles the frequency and halves the amplitude.
     """
     _check_count("size", size, 2)
@@ -470,9 +470,7 @@ def pattern_texture(
         return noise(color, second_color, seed=seed)
     if kind == "windows":
         return windows(color, second_color, seed=seed)
-    raise ValueError(
-        f"unknown pattern {kind!r}: expected one of {', '.join(PATTERNS)}"
-    )
+    raise ValueError(f"unknown pattern {kind!r}: expected one of {', '.join(PATTERNS)}")
 
 
 def sky_gradient_panorama(
@@ -486,8 +484,8 @@ def sky_gradient_panorama(
 ) -> Texture:
     """Generate an equirectangular (2:1) sky: zenith at the top row, ground below.
 
-    Above the horizon the color moves from `horizon` to `zenith` with the square
-    root of the sine of the elevation; below it fades to `ground` within 3 degrees.
+    Above the horizon, the weight of `zenith` over `horizon` is the square root of
+    the sine of the elevation. Below it, the color fades to `ground` within 3 degrees.
     """
     _check_count("height", height, 2)
     if width != 2 * height:
