@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from . import spec
 from .errors import InvalidVenue, Origin, Problem, close_match
 from .geometry import normalize_polygon
+from .importers import MODEL_SUFFIXES
 from .schedules import read_schedule
 from .source import KeyPath, RawDocument, load_yaml
 from .timeutil import parse_time
@@ -28,7 +29,6 @@ __all__ = ["load_venue", "project_root", "check_url", "MODEL_SUFFIXES",
 
 log = logging.getLogger(__name__)
 
-MODEL_SUFFIXES = (".glb", ".gltf", ".obj")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 URL_SCHEMES = ("https", "http")
 DEFAULT_MATERIAL = spec.MaterialSpec(name="default")

@@ -1,0 +1,1 @@
+"""Private helpers of `toolkit.importers`: model file readers and conversions."""
