@@ -201,8 +201,7 @@ def test_write_failure_midway_keeps_previous_bundle(project: Path, tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_refuses_to_replace_a_folder_that_is_not_a_bundle(project: Path,
-                                                          tmp_path: Path) -> None:
+def test_keeps_folder_that_is_not_bundle(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
@@ -227,7 +226,8 @@ def test_panorama_and_texture_files_become_media(tmp_path: Path) -> None:
     bundle = prepare_bundle(load_venue(venue))
     manifest = json.loads(bundle.files["tour.json"])
     sky = manifest["scenes"][1]["sky"]
-    assert sky["type"] == "panorama" and sky["rotate"] == 90
+    assert sky["type"] == "panorama"
+    assert sky["rotate"] == 90
     assert bundle.files[sky["image"]] == (tmp_path / "p/assets/sky.png").read_bytes()
     assert_valid_glb(bundle.files["scenes/garden.glb"])
     document, _ = read_glb(bundle.files["scenes/garden.glb"])

@@ -75,7 +75,8 @@ def test_usage_error_exit_code(capsys) -> None:
 def test_quiet_build_prints_nothing(project: Path, tmp_path: Path, capsys) -> None:
     assert main(["-q", "build", str(project), "-o", str(tmp_path / "b")]) == 0
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
+    assert captured.out == ""
+    assert captured.err == ""
 
 
 @pytest.mark.parametrize("kind", ["venue", "scene", "schedule"])

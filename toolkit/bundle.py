@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, spec
-from .compile import action_json, compile_scene, node_names
+from .compile import action_json, compile_scene, node_name
 from .errors import BuildError, InvalidVenue, Origin, Problem
 from .gltf import write_glb
 from .timeutil import format_time
@@ -86,7 +86,7 @@ def _scene_json(scene: spec.Scene, media: _Media) -> dict[str, Any]:
         "hotspots": [
             _drop_none({
                 "id": hotspot.id,
-                "node": node_names("hotspot", hotspot.id),
+                "node": node_name("hotspot", hotspot.id),
                 "title": hotspot.title,
                 "description": hotspot.description,
                 "action": action_json(hotspot.action),
@@ -96,7 +96,7 @@ def _scene_json(scene: spec.Scene, media: _Media) -> dict[str, Any]:
         "viewpoints": [
             _drop_none({
                 "id": viewpoint.id,
-                "node": node_names("viewpoint", viewpoint.id),
+                "node": node_name("viewpoint", viewpoint.id),
                 "title": viewpoint.title,
                 "fov": viewpoint.fov,
             })

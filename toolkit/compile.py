@@ -19,7 +19,7 @@ from . import geometry, model, spec, textures
 from .errors import InvalidVenue, Problem
 from .importers import import_model
 
-__all__ = ["compile_scene", "hpr_to_quaternion", "look_rotation", "node_names"]
+__all__ = ["compile_scene", "hpr_to_quaternion", "look_rotation", "node_name"]
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def look_rotation(eye: spec.Vec3, target: spec.Vec3) -> Quaternion:
     return _tidy(_matrix_to_quaternion(matrix))
 
 
-def node_names(kind: str, ident: str) -> str:
+def node_name(kind: str, ident: str) -> str:
     """Return the GLB node name of a hotspot, viewpoint or light (docs/bundle.md)."""
     return f"{kind}_{ident}"
 
@@ -261,7 +261,7 @@ def _light_node(light: spec.LightSpec) -> model.Node:
     red, green, blue, _alpha = textures.parse_color(light.color)
     direction = tuple(float(v) for v in light.direction)
     return model.Node(
-        node_names("light", light.id),
+        node_name("light", light.id),
         translation=light.at,
         light=model.Light(
             kind=light.kind, color=(red, green, blue), intensity=light.intensity,
@@ -279,7 +279,7 @@ def action_json(action: spec.Action) -> dict[str, str]:
 
 def _hotspot_node(hotspot: spec.Hotspot) -> model.Node:
     return model.Node(
-        node_names("hotspot", hotspot.id),
+        node_name("hotspot", hotspot.id),
         translation=hotspot.at,
         extras={"kind": "hotspot", "id": hotspot.id,
                 "action": action_json(hotspot.action)},
@@ -288,7 +288,7 @@ def _hotspot_node(hotspot: spec.Hotspot) -> model.Node:
 
 def _viewpoint_node(viewpoint: spec.Viewpoint) -> model.Node:
     return model.Node(
-        node_names("viewpoint", viewpoint.id),
+        node_name("viewpoint", viewpoint.id),
         translation=viewpoint.at,
         rotation=look_rotation(viewpoint.at, viewpoint.look_at),
         extras={"kind": "viewpoint", "id": viewpoint.id, "fov": viewpoint.fov,

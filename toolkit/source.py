@@ -200,6 +200,6 @@ def load_yaml(path: Path, shown_as: Path | None = None) -> RawDocument:
         raise InvalidVenue(Problem(Origin(shown), "file is not UTF-8 text "
                                    f"({error.reason} at byte {error.start})")) from None
     except OSError as error:
-        raise InvalidVenue(Problem(Origin(shown), f"cannot read file: "
+        raise InvalidVenue(Problem(Origin(shown), f"failed to read the file: "
                                    f"{error.strerror}")) from None
     return parse_yaml(text, shown)
