@@ -93,6 +93,15 @@ def _scene_json(scene: spec.Scene, media: _Media) -> dict[str, Any]:
             })
             for hotspot in scene.hotspots
         ],
+        "screens": [
+            _drop_none({
+                "id": screen.id,
+                "node": node_name("screen", screen.id),
+                "channel": screen.channel,
+                "title": screen.title,
+            })
+            for screen in scene.screens
+        ],
         "viewpoints": [
             _drop_none({
                 "id": viewpoint.id,
@@ -138,7 +147,7 @@ def _session_json(session: spec.Session, zone: ZoneInfo,
 def manifest(venue: spec.Venue, media: _Media) -> dict[str, Any]:
     """Return tour.json's content for `venue` (docs/bundle.md describes it)."""
     zone = ZoneInfo(venue.timezone)
-    return {
+    return _drop_none({
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "generator": f"venue-toolkit {__version__}",
@@ -151,9 +160,17 @@ def manifest(venue: spec.Venue, media: _Media) -> dict[str, Any]:
             "start_scene": venue.start_scene,
         }),
         "channels": [{"id": c.id, "title": c.title} for c in venue.channels],
+        "status_feed": _status_feed_json(venue.status_feed),
         "sessions": [_session_json(s, zone, media) for s in venue.sessions],
         "scenes": [_scene_json(scene, media) for scene in venue.scenes],
-    }
+    })
+
+
+def _status_feed_json(feed: spec.StatusFeed | None) -> dict[str, Any] | None:
+    if feed is None:
+        return None
+    interval = int(feed.interval) if feed.interval.is_integer() else feed.interval
+    return {"url": feed.url, "interval": interval}
 
 
 def prepare_bundle(venue: spec.Venue) -> Bundle:

@@ -1,4 +1,4 @@
-"""The `venue` command: validate, build, view and snapshot venues.
+"""The `venue` command: validate, build, list sessions, view and snapshot venues.
 
 Exit codes: 0 success, 2 invalid input, 3 build failed, 4 viewer failed,
 64 wrong usage. Problems print as `file:line:col: message`; `--debug` adds
@@ -8,13 +8,16 @@ the traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import EXIT_OK, EXIT_USAGE, InvalidVenue, Origin, Problem, VenueError
@@ -36,6 +39,16 @@ def _parse_at(text: str) -> datetime:
     return value
 
 
+def _parse_iso(text: str) -> datetime:
+    """Parse an ISO 8601 time, keeping it naive when it has no offset."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid time '{text}'; write ISO 8601 such as 2020-06-23T14:05 or "
+            "2020-06-23T14:05+08:00") from None
+
+
 def _parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -45,6 +58,15 @@ def _parse_size(text: str) -> tuple[int, int]:
     if not (16 <= width <= 8192 and 16 <= height <= 8192):
         raise argparse.ArgumentTypeError("size must be 16 to 8192 pixels each way")
     return width, height
+
+
+def _parse_base_url(text: str) -> str:
+    from .web import parse_base_url
+
+    try:
+        return parse_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,10 +88,24 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("venue", type=Path, help="the venue file (venues/*.yaml)")
     build.add_argument("-o", "--output", type=Path, required=True,
                        help="the bundle folder to write (replaced atomically)")
+    build.add_argument("--no-web", action="store_true",
+                       help="write only the bundle, without the web player")
+    build.add_argument("--base-url", type=_parse_base_url, metavar="URL",
+                       help="public URL of the web player's index.html; writes "
+                       "QR codes of every scene and hotspot link to share/")
 
     validate = commands.add_parser(
         "validate", help="check a venue as a build would, writing nothing")
     validate.add_argument("venue", type=Path, help="the venue file")
+
+    sessions = commands.add_parser(
+        "sessions", help="list every session and its status at one moment")
+    sessions.add_argument("venue", type=Path, help="the venue file")
+    sessions.add_argument("--at", type=_parse_iso, metavar="TIME",
+                          help="the moment, ISO 8601; without an offset it is "
+                          "local time in the venue's timezone (default: now)")
+    sessions.add_argument("--json", action="store_true",
+                          help="print a JSON list instead of a table")
 
     schema = commands.add_parser("schema", help="print a JSON Schema of the format")
     schema.add_argument("kind", nargs="?", default="scene",
@@ -103,7 +139,13 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     venue = load_venue(args.venue)
     bundle = prepare_bundle(venue)
-    write_bundle(bundle, args.output)
+    extra = None
+    if not args.no_web or args.base_url:
+        from .web import WebOptions, web_files
+
+        extra = web_files(bundle, WebOptions(player=not args.no_web,
+                                             base_url=args.base_url))
+    write_bundle(bundle, args.output, extra)
     seconds = time.perf_counter() - started
     log.info("built %s: %d scenes, %d sessions, %d files, %.1f MB in %s (%.2f s)",
              venue.id, len(venue.scenes), len(venue.sessions), len(bundle.files),
@@ -120,6 +162,65 @@ def _validate(args: argparse.Namespace) -> int:
     log.info("%s is valid: %d scenes, %d sessions", args.venue, len(venue.scenes),
              len(venue.sessions))
     return EXIT_OK
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from .load import load_venue
+    from .sessions import session_report
+    from .timeutil import describe_local_time, localize
+
+    venue = load_venue(args.venue)
+    zone = ZoneInfo(venue.timezone)
+    clock = args.at or datetime.now(UTC)
+    if clock.tzinfo is None:
+        wall = clock
+        clock, kind = localize(wall, zone)
+        if kind == "nonexistent":
+            print(f"error: --at: {describe_local_time(wall, zone, kind)}; add an "
+                  "offset", file=sys.stderr)
+            return EXIT_USAGE
+        if kind == "ambiguous":
+            log.warning("warning: --at: %s; using the earlier one",
+                        describe_local_time(wall, zone, kind))
+    rows = session_report(venue.sessions, clock, zone)
+    if args.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(_session_table(rows))
+    counts = Counter(row["status"] for row in rows)
+    log.info("%d sessions at %s: %s", len(rows), clock.astimezone(zone).isoformat(
+        timespec="seconds"), ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        or "none")
+    return EXIT_OK
+
+
+def _session_table(rows: list[dict[str, Any]]) -> str:
+    """Format session rows as aligned columns: id, start, end, channel, status."""
+    header = ("ID", "START", "END", "CHANNEL", "STATUS")
+    lines = [header]
+    for row in rows:
+        state = row["status"]
+        if "starts_in_seconds" in row:
+            state = f"upcoming in {_duration_words(row['starts_in_seconds'])}"
+        lines.append((row["id"], row["start"], row["end"], row["channel"] or "-",
+                      state))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths))
+        + "  " + line[-1] + "\n"
+        for line in lines
+    )
+
+
+def _duration_words(seconds: int) -> str:
+    """Format seconds as `2d 03:05` or `03:05` (hours and minutes, rounded up)."""
+    minutes = -(-seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    clock = f"{hours:02d}:{minutes:02d}"
+    return f"{days}d {clock}" if days else clock
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -166,8 +267,8 @@ def _snapshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "validate": _validate, "schema": _schema,
-             "view": _view, "snapshot": _snapshot}
+_COMMANDS = {"build": _build, "validate": _validate, "sessions": _sessions,
+             "schema": _schema, "view": _view, "snapshot": _snapshot}
 
 
 def _configure_logging(debug: bool, quiet: bool) -> None:

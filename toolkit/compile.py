@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +105,7 @@ def look_rotation(eye: spec.Vec3, target: spec.Vec3) -> Quaternion:
 
 
 def node_name(kind: str, ident: str) -> str:
-    """Return the GLB node name of a hotspot, viewpoint or light (docs/bundle.md)."""
+    """Return the GLB node name of a hotspot, viewpoint, light or screen."""
     return f"{kind}_{ident}"
 
 
@@ -115,6 +116,7 @@ class _Caches:
     materials: dict[int, model.Material] = field(default_factory=dict)
     textures: dict[Any, model.Texture] = field(default_factory=dict)
     meshes: dict[Any, model.Mesh] = field(default_factory=dict)
+    screen_frame: model.Material | None = None
 
 
 def _texture_from_file(path: Path, caches: _Caches) -> model.Texture:
@@ -297,6 +299,112 @@ def _viewpoint_node(viewpoint: spec.Viewpoint) -> model.Node:
     )
 
 
+SCREEN_DEPTH = 0.08
+"""Thickness of a screen's frame in metres."""
+SCREEN_FRAME_COLOR = "#1a1a1a"
+SCREEN_GLOW_COLOR = "#0b1220"
+"""The picture's emissive colour while no video plays: a faint blue-black."""
+
+
+def _idle_texture() -> model.Texture:
+    """Make a dark 16:9 image, lighter at the centre, shown until video plays.
+
+    With a texture the picture keeps its UVs in the GLB, which the writer
+    drops from untextured primitives, so players can map video onto it.
+    """
+    y, x = np.mgrid[0:36, 0:64]
+    distance = np.clip(np.hypot((x - 31.5) / 32, (y - 17.5) / 18), 0.0, 1.0)
+    level = 40 - 28 * distance  # sRGB levels out of 255
+    pixels = np.stack([level, level * 1.1, level * 1.4], axis=-1)
+    data = textures.encode_png(np.rint(pixels).astype(np.uint8))
+    return model.Texture("screen-idle", data, "image/png", repeat=False)
+
+
+def _screen_frame(width: float, height: float) -> geometry.MeshData:
+    """Build a thin box around the picture, centred on the origin, front at +Y."""
+    border = max(0.02, 0.03 * min(width, height))
+    frame = geometry.box((width + 2 * border, SCREEN_DEPTH, height + 2 * border))
+    centre = np.array([0.0, 0.0, (height + 2 * border) / 2], np.float32)
+    return geometry.MeshData(frame.positions - centre, frame.normals, frame.uvs,
+                             frame.indices)
+
+
+def _screen_surface(width: float, height: float) -> geometry.MeshData:
+    """Build the picture: a quad just in front of the frame, facing +Y.
+
+    Seen from the front, +X is on the viewer's left, so the image's left
+    edge (u = 0) is at +X. UV (0, 0) is the image's top left, as glTF reads
+    images.
+    """
+    y = SCREEN_DEPTH / 2 + 0.002  # in front of the frame, without z-fighting
+    half_w, half_h = width / 2, height / 2
+    positions = np.array([[half_w, y, half_h], [-half_w, y, half_h],
+                          [-half_w, y, -half_h], [half_w, y, -half_h]])
+    normals = np.tile([0.0, 1.0, 0.0], (4, 1))
+    uvs = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    return geometry.MeshData(positions, normals, uvs, np.array([3, 2, 1, 3, 1, 0]))
+
+
+def _screen_materials(screen: spec.Screen,
+                      caches: _Caches) -> tuple[model.Material, model.Material]:
+    """Return the shared frame material and the screen's own picture material.
+
+    Each picture has its own material, so a player can give each screen its
+    own video texture.
+    """
+    if caches.screen_frame is None:
+        caches.screen_frame = model.Material(
+            name="screen-frame",
+            base_color=textures.parse_color(SCREEN_FRAME_COLOR),
+            roughness=0.6,
+        )
+    frame = caches.screen_frame
+    if "screen-idle" not in caches.textures:
+        caches.textures["screen-idle"] = _idle_texture()
+    surface = model.Material(
+        name=node_name("screen", screen.id),
+        base_color_texture=caches.textures["screen-idle"],
+        roughness=0.3,
+        emissive=textures.parse_color(SCREEN_GLOW_COLOR)[:3],
+    )
+    return frame, surface
+
+
+def _screen_node(screen: spec.Screen, caches: _Caches) -> model.Node:
+    width, height = screen.size
+    frame_material, surface_material = _screen_materials(screen, caches)
+    mesh = model.Mesh(node_name("screen", screen.id), (
+        _screen_frame(width, height).to_primitive(frame_material),
+        _screen_surface(width, height).to_primitive(surface_material),
+    ))
+    return model.Node(
+        node_name("screen", screen.id),
+        translation=screen.at,
+        rotation=hpr_to_quaternion(screen.hpr),
+        mesh=mesh,
+        extras={"kind": "screen", "id": screen.id, "channel": screen.channel},
+    )
+
+
+def _check_node_names(scene: spec.Scene, nodes: list[model.Node]) -> None:
+    """Raise InvalidVenue when two nodes that players look up share a name.
+
+    Those are the top-level nodes and the placements `<object-id>_<n>`; nodes
+    inside an imported model keep the model's names, which may repeat.
+    """
+    names = [node.name for node in nodes]
+    names.extend(child.name for node in nodes for child in node.children
+                 if child.name.startswith(f"{node.name}_"))
+    repeated = sorted(name for name, count in Counter(names).items() if count > 1)
+    if repeated:
+        raise InvalidVenue([
+            Problem(scene.origin, f"two nodes of scene '{scene.id}' are named "
+                    f"'{name}'; rename the object or the marker that makes one "
+                    "of them")
+            for name in repeated
+        ])
+
+
 def compile_scene(scene: spec.Scene, root: Path) -> model.SceneModel:
     """Turn a scene spec into a scene model; raises InvalidVenue for bad models."""
     caches = _Caches()
@@ -313,7 +421,9 @@ def compile_scene(scene: spec.Scene, root: Path) -> model.SceneModel:
         raise InvalidVenue(problems)
     nodes.extend(_light_node(light) for light in scene.lights)
     nodes.extend(_hotspot_node(hotspot) for hotspot in scene.hotspots)
+    nodes.extend(_screen_node(screen, caches) for screen in scene.screens)
     nodes.extend(_viewpoint_node(viewpoint) for viewpoint in scene.viewpoints)
+    _check_node_names(scene, nodes)
     log.debug("compiled scene %s: %d nodes, %d meshes", scene.id, len(nodes),
               len(caches.meshes))
     return model.SceneModel(scene.id, tuple(nodes), {"scene": scene.id})

@@ -12,25 +12,22 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from . import spec
-from .errors import InvalidVenue, Origin, Problem, close_match
+from ._context import (IMAGE_SUFFIXES, _check_reference, _Context, _unique_ids,
+                       check_url)
+from ._load_sessions import load_sessions, load_status_feed
+from .errors import InvalidVenue, Problem, close_match
 from .geometry import normalize_polygon
 from .importers import MODEL_SUFFIXES
-from .schedules import read_schedule
-from .source import KeyPath, RawDocument, load_yaml
-from .timeutil import parse_time
-from .validate import check_document
+from .source import KeyPath, RawDocument
 
 __all__ = ["load_venue", "project_root", "check_url", "MODEL_SUFFIXES",
            "IMAGE_SUFFIXES"]
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-URL_SCHEMES = ("https", "http")
 DEFAULT_MATERIAL = spec.MaterialSpec(name="default")
 
 
@@ -40,140 +37,8 @@ def project_root(venue_file: Path) -> Path:
     return folder.parent if folder.name == "venues" else folder
 
 
-def check_url(value: str) -> str | None:
-    """Return why `value` is not an allowed link, or None when it is."""
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return "a URL may not contain spaces or control characters"
-    parts = urlsplit(value)
-    if not parts.scheme:
-        return "expected an absolute URL starting with https://"
-    if parts.scheme.lower() not in URL_SCHEMES:
-        return (f"link scheme '{parts.scheme}' is not allowed; use an https:// "
-                "or http:// URL")
-    if not parts.hostname:
-        return "the URL has no host; write it as https://host/path"
-    return None
-
-
-class _Context:
-    """State of one load: the root, the venue's languages, the problems so far."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.real_root = root.resolve()
-        self.languages: tuple[str, ...] = ("en",)
-        self.problems: list[Problem] = []
-        self.inputs: list[Path] = []
-
-    def add(self, doc: RawDocument, path: KeyPath, message: str,
-            *, key: bool = False) -> None:
-        self.problems.append(doc.problem(path, message, key=key))
-
-    def read(self, path: Path, kind: str) -> RawDocument | None:
-        """Read and schema-check one YAML file; None when it is unusable."""
-        try:
-            doc = load_yaml(path)
-        except InvalidVenue as error:
-            self.problems.extend(error.problems)
-            return None
-        self.inputs.append(path)
-        if not isinstance(doc.value, dict):
-            self.add(doc, (), f"expected a mapping of keys at the top of the {kind} "
-                     "file")
-            return None
-        found = check_document(doc, kind)
-        if found:
-            # Later checks assume the schema holds, so they skip this file.
-            self.problems.extend(found)
-            return None
-        return doc
-
-    # -- values --------------------------------------------------------------
-
-    def text(self, doc: RawDocument, path: KeyPath, value: Any) -> spec.Text | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return {language: value for language in self.languages}
-        for language in value:
-            if language not in self.languages:
-                self.add(doc, path + (language,), f"language '{language}' is not "
-                         f"one of the venue's languages ({', '.join(self.languages)})"
-                         f"{close_match(language, self.languages)}", key=True)
-        return dict(value)
-
-    def asset(self, doc: RawDocument, path: KeyPath, value: str,
-              suffixes: tuple[str, ...], what: str) -> Path | None:
-        """Check an asset path: inside the project, an existing file, right type."""
-        if "://" in value or value.startswith(("data:", "javascript:")):
-            self.add(doc, path, f"{what} must be a file in the project, not a URL: "
-                     f"'{value}'")
-            return None
-        candidate = Path(value)
-        if candidate.is_absolute() or value.startswith("~"):
-            self.add(doc, path, f"{what} path '{value}' is absolute; write it "
-                     "relative to the project root, like assets/models/stage.glb")
-            return None
-        full = (self.root / candidate).resolve()
-        if not full.is_relative_to(self.real_root):
-            self.add(doc, path, f"{what} path '{value}' leads outside the project; "
-                     f"keep assets inside {self.root}")
-            return None
-        if candidate.suffix.lower() not in suffixes:
-            self.add(doc, path, f"{what} '{value}' has an unsupported file type; "
-                     f"expected {', '.join(suffixes)}")
-            return None
-        if not full.is_file():
-            nearby = _nearby_files(full)
-            hint = close_match(candidate.name, nearby)
-            self.add(doc, path, f"{what} file '{value}' not found{hint}")
-            return None
-        self.inputs.append(self.root / candidate)
-        return self.root / candidate
-
-    def url(self, doc: RawDocument, path: KeyPath, value: str | None) -> str | None:
-        if value is None:
-            return None
-        reason = check_url(value)
-        if reason:
-            self.add(doc, path, f"{reason}: '{value}'")
-            return None
-        return value
-
-
-def _nearby_files(full: Path) -> list[str]:
-    try:
-        return [p.name for p in full.parent.iterdir() if p.is_file()]
-    except OSError:
-        return []
-
-
 def _vec(value: Any, default: tuple[float, ...]) -> Any:
     return tuple(float(v) for v in value) if value is not None else default
-
-
-def _unique_ids(context: _Context, doc: RawDocument, items: list[Any],
-                base: KeyPath, kind: str) -> None:
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            continue
-        ident = item["id"]
-        if ident in seen:
-            first = doc.origin(base + (seen[ident], "id"))
-            context.add(doc, base + (index, "id"), f"duplicate {kind} id '{ident}' "
-                        f"(first at line {first.line}); ids must be unique")
-        else:
-            seen[ident] = index
-
-
-def _check_reference(context: _Context, doc: RawDocument, path: KeyPath,
-                     ident: str, known: Iterable[str], kind: str) -> bool:
-    known = list(known)
-    if ident in known:
-        return True
-    context.add(doc, path, f"unknown {kind} '{ident}'{close_match(ident, known)}")
-    return False
 
 
 # -- venue -------------------------------------------------------------------
@@ -192,13 +57,15 @@ def load_venue(venue_file: Path, root: Path | None = None) -> spec.Venue:
     context.languages = tuple(raw.get("languages", ["en"]))
     timezone = _timezone(context, doc, raw.get("timezone", "UTC"))
     channels = _channels(context, doc, raw.get("channels", []))
-    sessions = _sessions(context, doc, raw, timezone, channels)
+    sessions, channels = load_sessions(context, doc, raw, timezone, channels)
+    status_feed = load_status_feed(context, doc, raw.get("status_feed"))
     scenes = _scenes(context, doc, raw.get("scenes", []))
     scene_ids = [scene_id for scene_id in raw["scenes"]]
     start = raw.get("start", scene_ids[0])
     if "start" in raw:
         _check_reference(context, doc, ("start",), start, scene_ids, "scene")
-    _check_scene_references(context, scenes, scene_ids, sessions)
+    _check_scene_references(context, scenes, scene_ids, sessions,
+                            [channel.id for channel in channels])
     if context.problems:
         raise InvalidVenue(sorted(context.problems, key=_problem_order))
     log.debug("loaded venue %s: %d scenes, %d sessions", raw["venue"],
@@ -216,6 +83,7 @@ def load_venue(venue_file: Path, root: Path | None = None) -> spec.Venue:
         root=context.root,
         file=venue_file,
         inputs=tuple(dict.fromkeys(context.inputs)),
+        status_feed=status_feed,
     )
 
 
@@ -241,84 +109,6 @@ def _channels(context: _Context, doc: RawDocument,
         spec.Channel(item["id"], context.text(doc, ("channels", i, "title"),
                                               item["title"]) or {})
         for i, item in enumerate(items)
-    )
-
-
-def _sessions(context: _Context, doc: RawDocument, raw: dict[str, Any],
-              timezone: ZoneInfo,
-              channels: tuple[spec.Channel, ...]) -> dict[str, spec.Session]:
-    found: dict[str, spec.Session] = {}
-    sources: list[tuple[RawDocument, KeyPath, list[dict[str, Any]]]] = [
-        (doc, ("sessions",), raw.get("sessions", []))
-    ]
-    for index, value in enumerate(raw.get("schedules", [])):
-        schedule = context.asset(doc, ("schedules", index), value,
-                                 (".yaml", ".yml"), "schedule")
-        if schedule is None:
-            continue
-        sources.extend(read_schedule(schedule, context.read))
-    channel_ids = [channel.id for channel in channels]
-    for source_doc, base, items in sources:
-        for index, item in enumerate(items):
-            path = base + (index,)
-            session = _session(context, source_doc, path, item, timezone)
-            if session is None:
-                continue
-            if session.id in found:
-                first = found[session.id].origin
-                context.add(source_doc, path + ("id",), f"duplicate session id "
-                            f"'{session.id}' (first at {first}); ids must be unique")
-                continue
-            if session.channel is not None:
-                _check_reference(context, source_doc, path + ("channel",),
-                                 session.channel, channel_ids, "channel")
-            found[session.id] = session
-    return found
-
-
-def _session(context: _Context, doc: RawDocument, path: KeyPath,
-             item: dict[str, Any], timezone: ZoneInfo) -> spec.Session | None:
-    start = parse_time(item["start"], timezone)
-    end = parse_time(item["end"], timezone)
-    for key, value in (("start", start), ("end", end)):
-        if value is None:
-            context.add(doc, path + (key,), f"invalid time '{item[key]}'; write ISO "
-                        "8601 such as 2020-06-22T09:30 or 2020-06-22T09:30+08:00")
-    if start is None or end is None:
-        return None
-    if end <= start:
-        context.add(doc, path + ("end",), f"the session ends ({item['end']}) before "
-                    f"it starts ({item['start']})")
-        return None
-    poster = None
-    if "poster" in item:
-        poster = context.asset(doc, path + ("poster",), item["poster"],
-                               IMAGE_SUFFIXES, "poster")
-    speakers = tuple(_speaker(context, doc, path + ("speakers", i), speaker)
-                     for i, speaker in enumerate(item.get("speakers", [])))
-    return spec.Session(
-        id=item["id"],
-        title=context.text(doc, path + ("title",), item["title"]) or {},
-        description=context.text(doc, path + ("description",),
-                                 item.get("description")),
-        channel=item.get("channel"),
-        speakers=speakers,
-        start=start,
-        end=end,
-        stream=context.url(doc, path + ("stream",), item.get("stream")),
-        replay=context.url(doc, path + ("replay",), item.get("replay")),
-        poster=poster,
-        origin=doc.origin(path),
-    )
-
-
-def _speaker(context: _Context, doc: RawDocument, path: KeyPath,
-             value: str | dict[str, Any]) -> spec.Speaker:
-    if isinstance(value, str):
-        return spec.Speaker(context.text(doc, path, value) or {}, None)
-    return spec.Speaker(
-        context.text(doc, path + ("name",), value["name"]) or {},
-        context.text(doc, path + ("affiliation",), value.get("affiliation")),
     )
 
 
@@ -356,7 +146,7 @@ def _scenes(context: _Context, doc: RawDocument,
 
 
 def _scene(context: _Context, doc: RawDocument, raw: dict[str, Any]) -> spec.Scene:
-    for kind in ("objects", "lights", "hotspots", "viewpoints", "tours"):
+    for kind in ("objects", "lights", "hotspots", "screens", "viewpoints", "tours"):
         _unique_ids(context, doc, raw.get(kind, []), (kind,), kind[:-1])
     materials = {
         name: _material(context, doc, ("materials", name), name, value)
@@ -391,6 +181,8 @@ def _scene(context: _Context, doc: RawDocument, raw: dict[str, Any]) -> spec.Sce
         tours=tours,
         file=doc.file,
         origin=doc.origin(()),
+        screens=tuple(_screen(context, doc, ("screens", i), item)
+                      for i, item in enumerate(raw.get("screens", []))),
     )
 
 
@@ -542,6 +334,20 @@ def _hotspot(context: _Context, doc: RawDocument, path: KeyPath,
     )
 
 
+def _screen(context: _Context, doc: RawDocument, path: KeyPath,
+            raw: dict[str, Any]) -> spec.Screen:
+    width, height = (float(v) for v in raw["size"])
+    return spec.Screen(
+        id=raw["id"],
+        channel=raw["channel"],
+        at=_vec(raw["at"], (0.0, 0.0, 0.0)),
+        size=(width, height),
+        hpr=_placement(raw).hpr,
+        title=context.text(doc, path + ("title",), raw.get("title")),
+        origin=doc.origin(path),
+    )
+
+
 def _viewpoint(context: _Context, doc: RawDocument, path: KeyPath,
                raw: dict[str, Any]) -> spec.Viewpoint:
     at = _vec(raw["at"], (0.0, 0.0, 0.0))
@@ -578,7 +384,8 @@ def _tour(context: _Context, doc: RawDocument, path: KeyPath, raw: dict[str, Any
 def _check_scene_references(context: _Context,
                             scenes: list[tuple[spec.Scene, RawDocument, dict]],
                             scene_ids: list[str],
-                            sessions: Mapping[str, spec.Session]) -> None:
+                            sessions: Mapping[str, spec.Session],
+                            channel_ids: list[str]) -> None:
     for scene, doc, _raw in scenes:
         known: dict[str, Callable[[], Iterable[str]]] = {
             "session": lambda: sessions,
@@ -590,3 +397,6 @@ def _check_scene_references(context: _Context,
             if kind in known:
                 _check_reference(context, doc, ("hotspots", index, kind),
                                  hotspot.action.target, known[kind](), kind)
+        for index, screen in enumerate(scene.screens):
+            _check_reference(context, doc, ("screens", index, "channel"),
+                             screen.channel, channel_ids, "channel")

@@ -169,6 +169,18 @@ _CHANNEL = _object(
 )
 
 
+_STATUS_FEED = _object(
+    {
+        "url": _ref("url", "Where players fetch the feed, a JSON object mapping "
+                    "session ids to status overrides."),
+        "interval": {"type": "number", "minimum": 5,
+                     "description": "Seconds between two fetches (default 30)."},
+    },
+    ["url"],
+    "A live status feed that overrides the schedule's statuses.",
+)
+
+
 def venue_schema() -> dict[str, Any]:
     """Return the JSON Schema of a venue file (venues/*.yaml)."""
     return {
@@ -207,8 +219,11 @@ def venue_schema() -> dict[str, Any]:
                 "schedules": {
                     "type": "array",
                     "items": _ref("path"),
-                    "description": "Schedule files whose sessions join the venue.",
+                    "description": "Schedule files whose sessions join the venue: "
+                    "YAML (.yaml, .yml), iCalendar (.ics), pretalx or frab "
+                    "schedule.json (.json) and frab schedule.xml (.xml).",
                 },
+                "status_feed": _STATUS_FEED,
                 "sessions": {"type": "array", "items": _SESSION,
                              "description": "Sessions written in the venue file."},
             },
@@ -433,6 +448,28 @@ _VIEWPOINT = _object(
     "A camera position visitors can jump to.",
 )
 
+_SCREEN = _object(
+    {
+        "id": _ref("id"),
+        "channel": _ref("id", "The channel (a venue `channels` id, or one made "
+                        "from a schedule's room) the screen shows."),
+        "at": _ref("vec3", "Centre of the picture."),
+        "size": {
+            "type": "array",
+            "items": {"type": "number", "exclusiveMinimum": 0},
+            "minItems": 2,
+            "maxItems": 2,
+            "x-error": "expected [width, height], two positive numbers in metres",
+            "description": "Width and height of the picture in metres.",
+        },
+        "rotate": _ref("rotation"),
+        "title": _ref("text", "A label for the screen."),
+    },
+    ["id", "channel", "at", "size"],
+    "A video screen that shows a channel; at heading 0 its picture faces north "
+    "(+y).",
+)
+
 _TOUR_STOP = _object(
     {
         "viewpoint": _ref("id", "Fly to this viewpoint."),
@@ -505,6 +542,7 @@ def scene_schema() -> dict[str, Any]:
                 "objects": {"type": "array", "items": _OBJECT},
                 "lights": {"type": "array", "items": _LIGHT},
                 "hotspots": {"type": "array", "items": _HOTSPOT},
+                "screens": {"type": "array", "items": _SCREEN},
                 "viewpoints": {"type": "array", "items": _VIEWPOINT,
                                "minItems": 1},
                 "tours": {"type": "array", "items": _TOUR},

@@ -29,6 +29,7 @@ __all__ = [
     "Action",
     "Hotspot",
     "Viewpoint",
+    "Screen",
     "TourStop",
     "Tour",
     "Sky",
@@ -36,6 +37,7 @@ __all__ = [
     "Speaker",
     "Channel",
     "Session",
+    "StatusFeed",
     "Venue",
 ]
 
@@ -154,6 +156,21 @@ class Viewpoint:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """A video screen showing a channel; `at` is the centre of its picture."""
+
+    id: str
+    channel: str
+    at: Vec3
+    size: Vec2
+    """Width and height of the picture in metres."""
+    hpr: Vec3
+    """Heading, pitch, roll in degrees; heading 0 faces north (+y)."""
+    title: Text | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class TourStop:
     """A stop: fly to a viewpoint, or to look at a hotspot (`kind`)."""
 
@@ -198,6 +215,7 @@ class Scene:
     tours: tuple[Tour, ...]
     file: Path
     origin: Origin
+    screens: tuple[Screen, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +248,15 @@ class Session:
 
 
 @dataclass(frozen=True)
+class StatusFeed:
+    """A JSON document that players poll for session status overrides."""
+
+    url: str
+    interval: float
+    """Seconds between two polls."""
+
+
+@dataclass(frozen=True)
 class Venue:
     """One event: everything a build needs, checked and cross-referenced."""
 
@@ -246,6 +273,7 @@ class Venue:
     file: Path
     inputs: tuple[Path, ...]
     """Every file the venue was read from, for watching and caching."""
+    status_feed: StatusFeed | None = None
 
     def scene(self, scene_id: str) -> Scene:
         """Return the scene with id `scene_id` (KeyError when there is none)."""

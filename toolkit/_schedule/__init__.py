@@ -1,0 +1,1 @@
+"""Private helpers of `toolkit.schedules`: readers of schedule export formats."""
