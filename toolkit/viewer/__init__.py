@@ -1,0 +1,125 @@
+"""The Panda3D desktop viewer for tour bundles: a window, or offscreen snapshots.
+
+`view` opens a window; `snapshot` renders every viewpoint to PNG offscreen;
+`marker_pixels` returns where each hotspot marker appears in a snapshot.
+All three build scenes with the same code. docs/viewer.md lists the keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from .bundle_reader import TourBundle, pick_text, read_bundle
+from .snapshot import render_viewpoints
+from .stage import StageOptions, open_stage
+from .viewer import Clock, Viewer
+
+__all__ = [
+    "DEFAULT_SIZE",
+    "view",
+    "snapshot",
+    "marker_pixels",
+    "offscreen_viewer",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1280, 720)
+_MSAA_SAMPLES: Literal[4] = 4  # samples of simplepbr's multisampled scene buffer
+
+
+def _window_title(bundle: TourBundle, lang: str | None) -> str:
+    title = pick_text(bundle.venue.title, lang, bundle.venue.languages)
+    return f"Venue viewer: {title}" if title else "Venue viewer"
+
+
+def _check_start(bundle: TourBundle, scene: str | None,
+                 viewpoint: str | None) -> str:
+    """Return the scene to start in; raise ViewerError for unknown ids."""
+    scene_id = scene or bundle.venue.start_scene
+    start_scene = bundle.scene(scene_id)
+    if viewpoint is not None:
+        start_scene.viewpoint(viewpoint)
+    return scene_id
+
+
+def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
+         viewpoint: str | None = None, at: datetime | None = None) -> None:
+    """Open the viewer window on `scene` (default: the start scene); return on close.
+
+    `at` sets the clock's start time, which then runs; by default it is now.
+    Raises ViewerError when the bundle is unusable or no window can be opened.
+    """
+    bundle = read_bundle(bundle_dir)
+    scene_id = _check_start(bundle, scene, viewpoint)
+    options = StageOptions(size=DEFAULT_SIZE, offscreen=False,
+                           title=_window_title(bundle, lang),
+                           msaa_samples=_MSAA_SAMPLES)
+    stage = open_stage(options)
+    try:
+        from .controls import Controls
+
+        viewer = Viewer(stage, bundle, lang=lang, clock=Clock(at, running=True))
+        controls = Controls(viewer)
+        viewer.show_scene(scene_id, viewpoint)
+        # Closing the window or pressing Q ends the task loop instead of
+        # calling sys.exit(), so view() returns to its caller.
+        stage.base.finalizeExit = stage.base.taskMgr.stop
+        stage.base.run()
+        controls.destroy()
+        viewer.close()
+    finally:
+        stage.close()
+    logger.info("viewer closed")
+
+
+@contextmanager
+def offscreen_viewer(bundle_dir: Path, *, lang: str | None,
+                     size: tuple[int, int] = DEFAULT_SIZE,
+                     at: datetime | None = None) -> Iterator[Viewer]:
+    """Open an offscreen stage with a `Viewer` whose clock stays fixed at `at`.
+
+    No scene is shown yet. Only one can be open per process, because Panda3D
+    allows one ShowBase at a time.
+    """
+    bundle = read_bundle(bundle_dir)
+    stage = open_stage(StageOptions(size=size, offscreen=True,
+                                    title=_window_title(bundle, lang),
+                                    msaa_samples=_MSAA_SAMPLES))
+    try:
+        viewer = Viewer(stage, bundle, lang=lang, clock=Clock(at, running=False))
+        try:
+            yield viewer
+        finally:
+            viewer.close()
+    finally:
+        stage.close()
+
+
+def snapshot(bundle_dir: Path, out_dir: Path, *, lang: str | None,
+             size: tuple[int, int] = DEFAULT_SIZE,
+             at: datetime | None = None) -> list[Path]:
+    """Render every viewpoint of every scene to `out_dir/<scene>/<viewpoint>.png`.
+
+    Markers and labels show as in the window, with sessions coloured by their
+    status at `at` (default: now). Returns the written paths.
+    """
+    with offscreen_viewer(bundle_dir, lang=lang, size=size, at=at) as viewer:
+        return render_viewpoints(viewer, out_dir)
+
+
+def marker_pixels(bundle_dir: Path, scene: str, viewpoint: str, *,
+                  size: tuple[int, int] = DEFAULT_SIZE,
+                  lang: str | None = None) -> dict[str, tuple[float, float]]:
+    """Return the pixel (x right, y down) of each hotspot marker in a snapshot.
+
+    Markers outside the picture or behind the camera are left out.
+    """
+    with offscreen_viewer(bundle_dir, lang=lang, size=size) as viewer:
+        viewer.show_scene(scene, viewpoint)
+        return viewer.marker_pixels()

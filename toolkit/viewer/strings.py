@@ -1,0 +1,38 @@
+"""The viewer's own interface text, in each language it ships."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .bundle_reader import Text
+
+__all__ = ["UI_TEXT", "ui_text"]
+
+UI_TEXT: Mapping[str, Text] = {
+    "close": {"en": "Close", "zh": "关闭"},
+    "go_scene": {"en": "Go to {name}", "zh": "前往 {name}"},
+    "go_viewpoint": {"en": "Go to {name}", "zh": "前往 {name}"},
+    "open_link": {"en": "Open link", "zh": "打开链接"},
+    "watch_live": {"en": "Watch live", "zh": "观看直播"},
+    "watch_replay": {"en": "Watch replay", "zh": "观看回放"},
+    "status_upcoming": {"en": "Upcoming", "zh": "即将开始"},
+    "starts_in": {"en": "Starts in {time}", "zh": "{time}后开始"},
+    "status_live": {"en": "Live now", "zh": "正在直播"},
+    "status_replay": {"en": "Ended, replay available", "zh": "已结束，可看回放"},
+    "status_ended": {"en": "Ended", "zh": "已结束"},
+    "speakers": {"en": "Speakers: {names}", "zh": "嘉宾：{names}"},
+    "list_separator": {"en": ", ", "zh": "、"},
+    "scenes": {"en": "Scenes", "zh": "场景"},
+    "viewpoints": {"en": "Viewpoints", "zh": "视点"},
+    "mode_orbit": {"en": "Orbit", "zh": "环绕"},
+    "mode_walk": {"en": "Walk", "zh": "漫游"},
+    "tour_playing": {"en": "Tour: {name}", "zh": "导览：{name}"},
+    "help_hint": {"en": "H: help", "zh": "H：帮助"},
+}
+
+
+def ui_text(key: str, lang: str, **values: str) -> str:
+    """Return interface text `key` in `lang` (else English), filled with `values`."""
+    entry = UI_TEXT[key]
+    template = entry.get(lang) or entry["en"]
+    return template.format(**values)
