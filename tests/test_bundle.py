@@ -238,3 +238,48 @@ def test_trimesh_loads_from_bytes(built: Path) -> None:
     data = (built / "scenes" / "garden.glb").read_bytes()
     scene = trimesh.load(io.BytesIO(data), file_type="glb", force="scene")
     assert "ground" in scene.graph.nodes
+
+
+def test_textured_material_defaults_to_white(tmp_path: Path) -> None:
+    from toolkit.textures import encode_png
+
+    files = dict(FILES)
+    files["scenes/garden.yaml"] = files["scenes/garden.yaml"].replace(
+        'material: {color: "#3a7a3a"}', "material: {texture: assets/grass.png}")
+    venue = write_project(tmp_path / "p", files)
+    (tmp_path / "p" / "assets").mkdir()
+    (tmp_path / "p" / "assets" / "grass.png").write_bytes(
+        encode_png(np.full((4, 4, 3), 90, np.uint8)))
+    document, _ = read_glb(prepare_bundle(load_venue(venue)).files[
+        "scenes/garden.glb"])
+    factor = document["materials"][0]["pbrMetallicRoughness"].get(
+        "baseColorFactor", [1, 1, 1, 1])
+    assert factor == [1, 1, 1, 1]
+
+
+def test_tiled_cylinder_caps_map_from_above(tmp_path: Path) -> None:
+    files = dict(FILES)
+    files["scenes/garden.yaml"] = files["scenes/garden.yaml"].replace(
+        "plane: {size: [40, 40]}", "cylinder: {radius: 30, height: 0.3}").replace(
+        'material: {color: "#3a7a3a"}',
+        'material: {pattern: {type: stone, size: 4}}')
+    venue = write_project(tmp_path / "p", files)
+    glb = prepare_bundle(load_venue(venue)).files["scenes/garden.glb"]
+    assert_valid_glb(glb)
+    document, binary = read_glb(glb)
+    attributes = document["meshes"][0]["primitives"][0]["attributes"]
+
+    def read(name: str) -> np.ndarray:
+        accessor = document["accessors"][attributes[name]]
+        view = document["bufferViews"][accessor["bufferView"]]
+        width = {"VEC2": 2, "VEC3": 3}[accessor["type"]]
+        start = view.get("byteOffset", 0) + accessor.get("byteOffset", 0)
+        data = np.frombuffer(binary, np.float32, accessor["count"] * width, start)
+        return data.reshape(-1, width)
+
+    normals, uvs = read("NORMAL"), read("TEXCOORD_0")
+    caps = np.abs(normals[:, 1]) > 0.999  # Y-up in glTF
+    cap_span = np.ptp(uvs[caps], axis=0)
+    assert cap_span == pytest.approx([15, 15], abs=1e-3)  # 60 m across, 4 m tiles
+    side_span = np.ptp(uvs[~caps], axis=0)
+    assert side_span[0] == pytest.approx(2 * np.pi * 30 / 4, rel=1e-3)

@@ -338,7 +338,7 @@ def test_screen_node_extras_and_mesh(tmp_path: Path) -> None:
     mesh = document["meshes"][screen["mesh"]]
     materials = [document["materials"][p["material"]]["name"]
                  for p in mesh["primitives"]]
-    assert materials == ["screen-frame", "screen_main-screen"]
+    assert materials == ["screen_frame", "screen_main-screen"]
     surface = mesh["primitives"][1]
     assert "TEXCOORD_0" in surface["attributes"]
     position = document["accessors"][surface["attributes"]["POSITION"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -108,6 +109,7 @@ def _scene_json(scene: spec.Scene, media: _Media) -> dict[str, Any]:
                 "node": node_name("viewpoint", viewpoint.id),
                 "title": viewpoint.title,
                 "fov": viewpoint.fov,
+                "target_distance": round(math.dist(viewpoint.at, viewpoint.look_at), 6),
             })
             for viewpoint in scene.viewpoints
         ],

@@ -219,7 +219,13 @@ def _tiled_uvs(data: geometry.MeshData, shape: spec.Shape, tile: float | None) -
     if tile is None or extent is None:
         return data.uvs
     factors = np.array([extent[0] / tile, extent[1] / tile], np.float32)
-    return model.frozen_array(data.uvs * factors, np.float32)
+    uvs = data.uvs * factors
+    if shape.kind == "cylinder":
+        # The caps are flat disks: map them from above, tile by tile, instead
+        # of stretching the side's wrap-around scale over them.
+        caps = np.abs(data.normals[:, 2]) > 0.999
+        uvs[caps] = data.positions[caps, :2] * np.array([1, -1], np.float32) / tile
+    return model.frozen_array(uvs, np.float32)
 
 
 def _primitive_mesh(obj: spec.SceneObject, caches: _Caches) -> model.Mesh:
@@ -354,7 +360,7 @@ def _screen_materials(screen: spec.Screen,
     """
     if caches.screen_frame is None:
         caches.screen_frame = model.Material(
-            name="screen-frame",
+            name="screen_frame",
             base_color=textures.parse_color(SCREEN_FRAME_COLOR),
             roughness=0.6,
         )

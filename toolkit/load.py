@@ -213,7 +213,8 @@ def _material(context: _Context, doc: RawDocument, path: KeyPath, name: str,
                                int(item.get("seed", 0)))
     return spec.MaterialSpec(
         name=name,
-        color=raw.get("color", "#cccccc"),
+        # glTF multiplies a texture by the base colour, so white shows it as is.
+        color=raw.get("color", "#ffffff" if "texture" in raw else "#cccccc"),
         opacity=float(raw.get("opacity", 1.0)),
         metallic=float(raw.get("metallic", 0.0)),
         roughness=float(raw.get("roughness", 0.8)),
