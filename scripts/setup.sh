@@ -4,7 +4,9 @@
 #      `node` is missing. As root, setup installs them with apt-get. As any other
 #      user, it prints the missing packages and continues.
 #   2. .venv: a virtual environment (Python >= 3.11) with `pip install -e '.[test]'`.
-#   3. node_modules: `npm ci` from package-lock.json (gltf-validator, playwright-core).
+#   3. node_modules: `npm ci` from package-lock.json (gltf-validator, playwright-core),
+#      and export/node_modules: the web player's libraries (three, hls.js) from
+#      export/package-lock.json, which `venue build` copies beside each bundle.
 #
 # Run it from any directory. It is safe to rerun: steps 2 and 3 are skipped while
 # the stamp files in .venv/ match the hashes of pyproject.toml and the npm files.
@@ -25,6 +27,7 @@ min_node_major=20
 venv_dir=".venv"
 pip_stamp="$venv_dir/.setup-pip.stamp"
 npm_stamp="$venv_dir/.setup-npm.stamp"
+player_npm_stamp="$venv_dir/.setup-npm-export.stamp"
 start_seconds=$SECONDS
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -158,7 +161,23 @@ setup_node() {
     printf '%s\n' "$expected" >"$npm_stamp"
 }
 
+setup_player_packages() {
+    local expected
+    expected="$(fingerprint "npm ci --prefix export" export/package.json \
+        export/package-lock.json)"
+    if stamp_matches "$player_npm_stamp" "$expected" \
+        && [[ -f export/node_modules/.package-lock.json ]]; then
+        return 0
+    fi
+
+    log "installing the web player's libraries into export/node_modules with npm ci"
+    npm ci --prefix export --ignore-scripts --no-audit --no-fund \
+        --update-notifier=false --loglevel=error
+    printf '%s\n' "$expected" >"$player_npm_stamp"
+}
+
 install_debian_packages
 setup_python
 setup_node
+setup_player_packages
 log "ready in $((SECONDS - start_seconds)) s: $repo_root/$venv_dir, $repo_root/node_modules"

@@ -1,0 +1,100 @@
+// Session status as a pure function of the clock, as docs/bundle.md defines it:
+// upcoming before start, live from start until before end, then replay when
+// the session has a replay URL, else ended. A venue's status feed may
+// override that; `readFeed` follows the rules of toolkit/sessions.py's
+// `apply_feed`, which docs/bundle.md describes.
+
+import { webUrl } from './dom.js';
+
+export const STATUS_KINDS = ['upcoming', 'live', 'replay', 'ended'];
+export const MAX_FEED_BYTES = 1000000;
+export const MIN_FEED_INTERVAL_S = 5;
+
+/**
+ * Return 'upcoming', 'live', 'replay' or 'ended' for `session` at `nowMs`;
+ * a feed `override` ({status, stream, replay}) replaces the clock's verdict.
+ */
+export function sessionStatus(session, nowMs, override = null) {
+  if (override) return override.status;
+  const start = Date.parse(session.start);
+  const end = Date.parse(session.end);
+  if (nowMs < start) return 'upcoming';
+  if (nowMs < end) return 'live';
+  return session.replay ? 'replay' : 'ended';
+}
+
+/** Return the URL a visitor can watch: the stream when live, the replay after. */
+export function sessionLink(session, status, override = null) {
+  if (status === 'live') return override?.stream || session.stream || null;
+  if (status === 'replay') return override?.replay || session.replay || null;
+  return null;
+}
+
+/** Return milliseconds until the session starts at `nowMs` (0 once started). */
+export function timeToStart(session, nowMs) {
+  return Math.max(0, Date.parse(session.start) - nowMs);
+}
+
+/** Return the override of one feed entry, or a string saying why it is invalid. */
+function feedEntry(entry) {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    return 'expected an object';
+  }
+  if (!STATUS_KINDS.includes(entry.status)) {
+    return `status ${JSON.stringify(entry.status)} is not one of ${STATUS_KINDS.join(', ')}`;
+  }
+  const override = { status: entry.status, stream: null, replay: null };
+  for (const key of ['stream', 'replay']) {
+    const value = entry[key];
+    if (value === undefined || value === null) continue;
+    if (webUrl(value) === null) return `invalid ${key} URL ${JSON.stringify(value)}`;
+    override[key] = value;
+  }
+  return override;
+}
+
+/**
+ * Read a status feed document (its text) into a Map of overrides by session
+ * id, or return null when the document is invalid: longer than
+ * MAX_FEED_BYTES, not JSON, or not an object. Entries for unknown ids are
+ * ignored, and an invalid entry is rejected alone, with a console warning.
+ */
+export function readFeed(sessions, text) {
+  if (new TextEncoder().encode(text).length > MAX_FEED_BYTES) {
+    console.warn(`status feed: invalid document: longer than ${MAX_FEED_BYTES} bytes`);
+    return null;
+  }
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    console.warn(`status feed: invalid JSON: ${error.message}`);
+    return null;
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    console.warn('status feed: invalid document: expected a JSON object mapping '
+      + 'session ids to entries');
+    return null;
+  }
+  const overrides = new Map();
+  const rejected = [];
+  for (const [id, entry] of Object.entries(document)) {
+    const session = sessions.get(id);
+    if (!session) continue;
+    let override = feedEntry(entry);
+    if (typeof override === 'string') {
+      rejected.push(`'${id}' (${override})`);
+      continue;
+    }
+    if (override.status === 'replay' && !(override.replay || session.replay)) {
+      override = { ...override, status: 'ended', replay: null };
+    }
+    overrides.set(id, override);
+  }
+  if (rejected.length) {
+    const more = rejected.length > 3 ? ` and ${rejected.length - 3} more` : '';
+    console.warn(`status feed: rejected ${rejected.length} entries: `
+      + `${rejected.slice(0, 3).join('; ')}${more}`);
+  }
+  return overrides;
+}
