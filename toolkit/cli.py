@@ -20,23 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import EXIT_OK, EXIT_USAGE, InvalidVenue, Origin, Problem, VenueError
+from .errors import (
+    EXIT_OK,
+    EXIT_USAGE,
+    InvalidVenue,
+    Origin,
+    Problem,
+    UsageError,
+    VenueError,
+)
 
 __all__ = ["main"]
 
 log = logging.getLogger("toolkit")
-
-
-def _parse_at(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid time '{text}'; write ISO 8601 such as 2020-06-23T14:05+08:00"
-        ) from None
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value
 
 
 def _parse_iso(text: str) -> datetime:
@@ -107,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     sessions.add_argument("--json", action="store_true",
                           help="print a JSON list instead of a table")
 
+    serve = commands.add_parser(
+        "serve", help="serve the web player on loopback and rebuild on every save")
+    serve.add_argument("venue", type=Path, help="the venue file")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="TCP port on 127.0.0.1 (default 8000; 0 picks a free one)")
+
     schema = commands.add_parser("schema", help="print a JSON Schema of the format")
     schema.add_argument("kind", nargs="?", default="scene",
                         choices=["venue", "scene", "schedule"],
@@ -119,11 +121,20 @@ def _parser() -> argparse.ArgumentParser:
                              help="a venue file, or a bundle folder")
         command.add_argument("--lang", help="language of labels, such as zh or en "
                              "(default: the venue's first language)")
-        command.add_argument("--at", type=_parse_at, help="the clock to show "
-                             "sessions at, ISO 8601 (default: now)")
+        command.add_argument("--at", type=_parse_iso, metavar="TIME",
+                             help="the clock to show sessions at, ISO 8601; "
+                             "without an offset it is local time in the venue's "
+                             "timezone (default: now)")
         if name == "view":
             command.add_argument("--scene", help="scene to open (default: start)")
             command.add_argument("--viewpoint", help="viewpoint to start at")
+            command.add_argument("--downloads", type=Path, metavar="DIR",
+                                 help="folder for calendar (.ics) files (default: "
+                                 "~/Downloads if it exists, else the working "
+                                 "folder)")
+            command.add_argument("--no-feed", action="store_true",
+                                 help="ignore the venue's status feed; statuses "
+                                 "follow the schedule alone")
         else:
             command.add_argument("-o", "--output", type=Path, required=True,
                                  help="folder for the PNG files")
@@ -223,6 +234,21 @@ def _duration_words(seconds: int) -> str:
     return f"{days}d {clock}" if days else clock
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from .serve import build_files, serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"invalid port {args.port}; use 0 to 65535")
+    try:
+        serve(args.venue, partial(build_files, args.venue), port=args.port)
+    except OSError as error:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: "
+                         f"{error.strerror}; pick another --port") from None
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .schema import schema_json
 
@@ -247,12 +273,13 @@ def _bundle_dir(source: Path, scratch: Path) -> Path:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from .viewer import view
+    from .viewer import LiveOptions, view
 
+    live = LiveOptions(feed=not args.no_feed, downloads=args.downloads)
     with tempfile.TemporaryDirectory(prefix="venue-view-") as scratch:
         bundle_dir = _bundle_dir(args.source, Path(scratch))
         view(bundle_dir, lang=args.lang, scene=args.scene, viewpoint=args.viewpoint,
-             at=args.at)
+             at=args.at, live=live)
     return EXIT_OK
 
 
@@ -267,7 +294,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"build": _build, "validate": _validate, "sessions": _sessions,
+_COMMANDS = {"serve": _serve, "build": _build, "validate": _validate, "sessions": _sessions,
              "schema": _schema, "view": _view, "snapshot": _snapshot}
 
 

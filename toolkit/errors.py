@@ -23,6 +23,7 @@ __all__ = [
     "VenueError",
     "InvalidVenue",
     "BuildError",
+    "UsageError",
     "ViewerError",
     "close_match",
     "key_path",
@@ -89,6 +90,12 @@ class BuildError(VenueError):
     """The input is valid but the bundle could not be written."""
 
     exit_code = EXIT_BUILD
+
+
+class UsageError(VenueError):
+    """The command line asks for something impossible (a bad option value)."""
+
+    exit_code = EXIT_USAGE
 
 
 class ViewerError(VenueError):
