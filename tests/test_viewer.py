@@ -660,7 +660,7 @@ def test_session_hotspot_before_start(viewer: Viewer,
     assert content is not None
     assert "Upcoming" in content.details
     assert "Starts in 30 min" in content.details
-    assert content.buttons == []
+    assert [button.label for button in content.buttons] == ["Add to calendar"]
     assert browser_calls == []
 
 

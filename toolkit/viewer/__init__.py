@@ -3,6 +3,8 @@
 `view` opens a window; `snapshot` renders every viewpoint to PNG offscreen;
 `marker_pixels` returns where each hotspot marker appears in a snapshot.
 All three build scenes with the same code. docs/viewer.md lists the keys.
+Only the window plays video on screens and polls the status feed by
+default; `LiveOptions` sets that.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from pathlib import Path
 from typing import Literal
 
 from .bundle_reader import TourBundle, pick_text, read_bundle
+from .clock import Clock
+from .options import OFFLINE, LiveOptions
+from .sessions import localize_start, venue_zone
 from .snapshot import render_viewpoints
 from .stage import StageOptions, open_stage
-from .viewer import Clock, Viewer
+from .viewer import Viewer
 
 __all__ = [
     "DEFAULT_SIZE",
+    "LiveOptions",
+    "OFFLINE",
     "view",
     "snapshot",
     "marker_pixels",
@@ -48,15 +55,26 @@ def _check_start(bundle: TourBundle, scene: str | None,
     return scene_id
 
 
+def _clock(bundle: TourBundle, at: datetime | None, running: bool) -> Clock:
+    """Return a clock starting at `at`, read in the venue's timezone when naive."""
+    if at is None:
+        return Clock(None, running)
+    return Clock(localize_start(at, venue_zone(bundle.venue.timezone)), running)
+
+
 def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
-         viewpoint: str | None = None, at: datetime | None = None) -> None:
+         viewpoint: str | None = None, at: datetime | None = None,
+         live: LiveOptions | None = None) -> None:
     """Open the viewer window on `scene` (default: the start scene); return on close.
 
     `at` sets the clock's start time, which then runs; by default it is now.
-    Raises ViewerError when the bundle is unusable or no window can be opened.
+    A naive `at` is a wall-clock time in the venue's timezone. `live`
+    defaults to video on screens and the status feed on. Raises ViewerError
+    when the bundle is unusable or no window can be opened.
     """
     bundle = read_bundle(bundle_dir)
     scene_id = _check_start(bundle, scene, viewpoint)
+    clock = _clock(bundle, at, running=True)
     options = StageOptions(size=DEFAULT_SIZE, offscreen=False,
                            title=_window_title(bundle, lang),
                            msaa_samples=_MSAA_SAMPLES)
@@ -64,7 +82,8 @@ def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
     try:
         from .controls import Controls
 
-        viewer = Viewer(stage, bundle, lang=lang, clock=Clock(at, running=True))
+        viewer = Viewer(stage, bundle, lang=lang, clock=clock,
+                        live=live or LiveOptions())
         controls = Controls(viewer)
         viewer.show_scene(scene_id, viewpoint)
         # Closing the window or pressing Q ends the task loop instead of
@@ -81,18 +100,22 @@ def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
 @contextmanager
 def offscreen_viewer(bundle_dir: Path, *, lang: str | None,
                      size: tuple[int, int] = DEFAULT_SIZE,
-                     at: datetime | None = None) -> Iterator[Viewer]:
+                     at: datetime | None = None,
+                     live: LiveOptions = OFFLINE) -> Iterator[Viewer]:
     """Open an offscreen stage with a `Viewer` whose clock stays fixed at `at`.
 
-    No scene is shown yet. Only one can be open per process, because Panda3D
-    allows one ShowBase at a time.
+    A naive `at` is a wall-clock time in the venue's timezone. By default
+    screens show posters only and the status feed is not polled. No scene
+    is shown yet. Only one can be open per process, because Panda3D allows
+    one ShowBase at a time.
     """
     bundle = read_bundle(bundle_dir)
+    clock = _clock(bundle, at, running=False)
     stage = open_stage(StageOptions(size=size, offscreen=True,
                                     title=_window_title(bundle, lang),
                                     msaa_samples=_MSAA_SAMPLES))
     try:
-        viewer = Viewer(stage, bundle, lang=lang, clock=Clock(at, running=False))
+        viewer = Viewer(stage, bundle, lang=lang, clock=clock, live=live)
         try:
             yield viewer
         finally:
@@ -106,8 +129,10 @@ def snapshot(bundle_dir: Path, out_dir: Path, *, lang: str | None,
              at: datetime | None = None) -> list[Path]:
     """Render every viewpoint of every scene to `out_dir/<scene>/<viewpoint>.png`.
 
-    Markers and labels show as in the window, with sessions coloured by their
-    status at `at` (default: now). Returns the written paths.
+    Markers, labels and screen posters show as in the window, with sessions
+    coloured by their status at `at` (default: now) as the schedule alone
+    gives it: snapshots play no video and do not poll the status feed.
+    Returns the written paths.
     """
     with offscreen_viewer(bundle_dir, lang=lang, size=size, at=at) as viewer:
         return render_viewpoints(viewer, out_dir)

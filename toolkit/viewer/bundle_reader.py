@@ -30,8 +30,11 @@ __all__ = [
     "GuidedTour",
     "Sky",
     "Ambient",
+    "Screen",
     "Scene",
     "Session",
+    "Channel",
+    "StatusFeed",
     "Venue",
     "TourBundle",
     "read_bundle",
@@ -146,6 +149,20 @@ class Ambient:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """A video screen bound to a channel.
+
+    Its picture is the primitive of the GLB node `node` whose material is
+    also named `node`.
+    """
+
+    id: str
+    node: str
+    channel: str
+    title: Text
+
+
+@dataclass(frozen=True)
 class Scene:
     """One scene of the bundle with its GLB file and what to show in it."""
 
@@ -159,6 +176,7 @@ class Scene:
     hotspots: tuple[Hotspot, ...]
     viewpoints: tuple[Viewpoint, ...]
     tours: tuple[GuidedTour, ...]
+    screens: tuple[Screen, ...] = ()
 
     def hotspot(self, hotspot_id: str) -> Hotspot:
         """Return the hotspot `hotspot_id`; raise ViewerError if there is none."""
@@ -171,7 +189,11 @@ class Scene:
 
 @dataclass(frozen=True)
 class Session:
-    """A scheduled stream; `start` and `end` carry their UTC offset."""
+    """A scheduled stream; `start` and `end` carry their UTC offset.
+
+    `stream` and `replay` are links as tour.json gives them; `poster` is an
+    absolute path inside the bundle.
+    """
 
     id: str
     title: Text
@@ -182,6 +204,23 @@ class Session:
     end: datetime
     stream: str | None
     replay: str | None
+    poster: Path | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel that sessions are scheduled on and screens show."""
+
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class StatusFeed:
+    """The venue's live status feed: its URL, polled every `interval` seconds."""
+
+    url: str
+    interval: float
 
 
 @dataclass(frozen=True)
@@ -204,6 +243,8 @@ class TourBundle:
     venue: Venue
     sessions: tuple[Session, ...]
     scenes: tuple[Scene, ...]
+    channels: tuple[Channel, ...] = ()
+    status_feed: StatusFeed | None = None
 
     def scene(self, scene_id: str) -> Scene:
         """Return the scene `scene_id`; raise ViewerError if there is none."""
@@ -212,6 +253,10 @@ class TourBundle:
     def session(self, session_id: str) -> Session:
         """Return the session `session_id`; raise ViewerError if there is none."""
         return _by_id(self.sessions, session_id, "session")
+
+    def channel_sessions(self, channel_id: str) -> tuple[Session, ...]:
+        """Return the sessions scheduled on `channel_id`, in tour.json order."""
+        return tuple(s for s in self.sessions if s.channel == channel_id)
 
 
 def _by_id(items: Sequence[ItemT], ident: str, kind: str) -> ItemT:
@@ -281,7 +326,12 @@ def parse_bundle(raw: Any, root: Path, manifest: Path) -> TourBundle:
         _scene(reader, item, ("scenes", index))
         for index, item in enumerate(reader.list(document, "scenes", ()))
     )
-    bundle = TourBundle(root, venue, sessions, scenes)
+    channels = tuple(
+        _channel(reader, item, ("channels", index))
+        for index, item in enumerate(reader.list(document, "channels", (), []))
+    )
+    bundle = TourBundle(root, venue, sessions, scenes, channels,
+                        _status_feed(reader, document))
     _check_references(reader, bundle)
     return bundle
 
@@ -394,7 +444,25 @@ def _session(reader: _Reader, item: Any, path: KeyPath) -> Session:
         end=_time(reader, raw, "end", path),
         stream=reader.string(raw, "stream", path, None),
         replay=reader.string(raw, "replay", path, None),
+        poster=reader.file(raw, "poster", path) if raw.get("poster") else None,
     )
+
+
+def _channel(reader: _Reader, item: Any, path: KeyPath) -> Channel:
+    raw = reader.mapping(item, path)
+    return Channel(reader.string(raw, "id", path), reader.text(raw, "title", path))
+
+
+def _status_feed(reader: _Reader, document: Mapping[str, Any]) -> StatusFeed | None:
+    if document.get("status_feed") is None:
+        return None
+    path: KeyPath = ("status_feed",)
+    raw = reader.mapping(document["status_feed"], path)
+    interval = reader.number(raw, "interval", path, 30.0)
+    if interval <= 0:
+        reader.fail((*path, "interval"),
+                    f"interval must be > 0 seconds, got {interval}")
+    return StatusFeed(reader.string(raw, "url", path), interval)
 
 
 def _sky(reader: _Reader, raw_scene: Mapping[str, Any], path: KeyPath) -> Sky:
@@ -453,6 +521,17 @@ def _viewpoint(reader: _Reader, item: Any, path: KeyPath) -> Viewpoint:
     )
 
 
+def _screen(reader: _Reader, item: Any, path: KeyPath) -> Screen:
+    raw = reader.mapping(item, path)
+    screen_id = reader.string(raw, "id", path)
+    return Screen(
+        id=screen_id,
+        node=reader.string(raw, "node", path, f"screen_{screen_id}"),
+        channel=reader.string(raw, "channel", path),
+        title=reader.text(raw, "title", path),
+    )
+
+
 def _stop(reader: _Reader, item: Any, path: KeyPath) -> TourStop:
     raw = reader.mapping(item, path)
     viewpoint = reader.string(raw, "viewpoint", path, None)
@@ -498,6 +577,7 @@ def _scene(reader: _Reader, item: Any, path: KeyPath) -> Scene:
         viewpoints=tuple(_viewpoint(reader, value, at)
                          for value, at in each("viewpoints")),
         tours=tuple(_guided_tour(reader, value, at) for value, at in each("tours")),
+        screens=tuple(_screen(reader, value, at) for value, at in each("screens")),
     )
 
 
@@ -510,9 +590,14 @@ def _check_references(reader: _Reader, bundle: TourBundle) -> None:
     if bundle.venue.start_scene not in scene_ids:
         reader.fail(("venue", "start_scene"),
                     f"unknown scene '{bundle.venue.start_scene}'")
+    channel_ids = {channel.id for channel in bundle.channels}
     for index, scene in enumerate(bundle.scenes):
         _check_scene_references(reader, scene, ("scenes", index), scene_ids,
                                 session_ids)
+        for screen_index, screen in enumerate(scene.screens):
+            if screen.channel not in channel_ids:
+                reader.fail(("scenes", index, "screens", screen_index, "channel"),
+                            f"unknown channel '{screen.channel}'")
 
 
 def _check_scene_references(reader: _Reader, scene: Scene, path: KeyPath,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from direct.showbase.DirectObject import DirectObject
 from direct.task.Task import Task
@@ -24,6 +25,9 @@ KEY_TURN_DEGREES_PER_S = 70.0
 ZOOM_STEP = 0.85  # distance factor per wheel notch
 KEY_ZOOM_RATE = 1.2  # W/S in orbit mode: distance x e^(-rate) per second
 RUN_FACTOR = 3.0
+CLOCK_STEPS = {"[": timedelta(hours=-1), "]": timedelta(hours=1),
+               "{": timedelta(days=-1), "}": timedelta(days=1)}
+"""How far each clock key moves the viewer's clock."""
 _TASK_SORT = 40  # before the viewer's frame hooks (45)
 
 
@@ -74,6 +78,13 @@ class Controls(DirectObject):
         self.accept("h", viewer.hud.toggle_help)
         self.accept("f1", viewer.hud.toggle_help)
         self.accept("f12", self._screenshot)
+
+        # "{" and "}" arrive as "shift-[" and "shift-]" where they share a key.
+        for key, delta in CLOCK_STEPS.items():
+            self.accept(key, viewer.step_clock, [delta])
+        self.accept("shift-[", viewer.step_clock, [CLOCK_STEPS["{"]])
+        self.accept("shift-]", viewer.step_clock, [CLOCK_STEPS["}"]])
+        self.accept("\\", viewer.reset_clock)
         self.accept("q", self.base.userExit)
 
     # -- mouse ------------------------------------------------------------------

@@ -43,10 +43,14 @@ _CJK_PROBE = "中文"
 
 @dataclass(frozen=True)
 class Fonts:
-    """The font for all viewer text, and whether it has Chinese glyphs."""
+    """The font for all viewer text, whether it has Chinese glyphs, and its file.
+
+    `path` is None for Panda3D's built-in font.
+    """
 
     main: TextFont
     has_cjk: bool
+    path: Path | None = None
 
 
 def find_font(pattern: str, language: str | None = None) -> Path | None:
@@ -130,7 +134,7 @@ def load_fonts() -> Fonts:
         font = _load_font(cjk_path)
         if font is not None and covers(font, _CJK_PROBE):
             logger.debug("using CJK font %s", cjk_path)
-            return Fonts(font, has_cjk=True)
+            return Fonts(font, has_cjk=True, path=cjk_path)
         if font is not None:
             logger.warning("font %s has no Chinese glyphs", cjk_path)
     logger.warning("no CJK font found (install fonts-wqy-microhei or set %s); "
@@ -138,7 +142,9 @@ def load_fonts() -> Fonts:
                    CJK_FONT_VARIABLE)
     latin_path = find_font("sans-serif")
     latin = _load_font(latin_path) if latin_path is not None else None
-    return Fonts(latin or TextNode.get_default_font(), has_cjk=False)
+    if latin is None:
+        return Fonts(TextNode.get_default_font(), has_cjk=False)
+    return Fonts(latin, has_cjk=False, path=latin_path)
 
 
 def choose_text(text: Text, lang: str | None, languages: tuple[str, ...],

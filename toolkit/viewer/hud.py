@@ -27,6 +27,9 @@ KEY_HELP: Sequence[tuple[str, str]] = (
     ("Enter", "run the open panel's first action"),
     ("Esc", "close the panel, stop the tour, close this help"),
     ("H / F1", "show or hide this help"),
+    ("[ / ]", "clock: one hour back / forward"),
+    ("{ / }", "clock: one day back / forward"),
+    ("\\", "clock: back to now, or to the --at time"),
     ("F12", "save a screenshot"),
     ("Q", "quit"),
 )

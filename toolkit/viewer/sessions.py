@@ -8,10 +8,12 @@ then *replay* when there is a replay URL, else *ended*.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..sessions import StatusKind, status
+from ..errors import ViewerError
+from ..sessions import Override, StatusKind, status
+from ..timeutil import describe_local_time, localize
 from .bundle_reader import Session
 
 __all__ = [
@@ -21,7 +23,9 @@ __all__ = [
     "time_until_start",
     "format_duration",
     "as_aware",
+    "localize_start",
     "venue_zone",
+    "zone_name",
     "format_session_time",
     "format_clock",
     "utc_now",
@@ -41,14 +45,38 @@ def as_aware(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment
 
 
-def session_status(session: Session, now: datetime) -> SessionStatus:
-    """Return the status of `session` at the aware time `now`."""
-    return status(session, now).kind
+def localize_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Return `moment` aware; a naive time is the wall-clock time in `zone`.
+
+    Raises ViewerError for a wall-clock time that a daylight-saving change
+    skips in `zone`. An ambiguous one gets the earlier instant, with a
+    warning.
+    """
+    if moment.tzinfo is not None:
+        return moment
+    aware, kind = localize(moment, zone)
+    if kind == "nonexistent":
+        raise ViewerError(f"--at: {describe_local_time(moment, zone, kind)}; add a "
+                          "UTC offset such as +01:00")
+    if kind == "ambiguous":
+        logger.warning("--at: %s; using the earlier one",
+                       describe_local_time(moment, zone, kind))
+    return aware
 
 
-def time_until_start(session: Session, now: datetime) -> timedelta | None:
+def session_status(session: Session, now: datetime,
+                   override: Override | None = None) -> SessionStatus:
+    """Return the status of `session` at the aware time `now`.
+
+    A status feed's `override` replaces the clock's verdict.
+    """
+    return status(session, now, override).kind
+
+
+def time_until_start(session: Session, now: datetime,
+                     override: Override | None = None) -> timedelta | None:
     """Return how long until an upcoming session starts, else None."""
-    return status(session, now).starts_in
+    return status(session, now, override).starts_in
 
 
 def format_duration(duration: timedelta, lang: str) -> str:
@@ -67,12 +95,16 @@ def format_duration(duration: timedelta, lang: str) -> str:
     return joiner.join(f"{value}{joiner}{unit}" for value, unit in parts if value)
 
 
-def session_link(session: Session, status: SessionStatus) -> str | None:
-    """Return the URL a visitor can open: the stream when live, the replay after."""
+def session_link(session: Session, status: SessionStatus,
+                 override: Override | None = None) -> str | None:
+    """Return the URL a visitor can open: the stream when live, the replay after.
+
+    A status feed's `override` links replace the session's own.
+    """
     if status == "live":
-        return session.stream
+        return (override.stream if override else None) or session.stream
     if status == "replay":
-        return session.replay
+        return (override.replay if override else None) or session.replay
     return None
 
 
@@ -91,8 +123,19 @@ def _utc_offset(moment: datetime) -> str:
     return f"UTC{text[:3]}:{text[3:5]}"
 
 
-def format_session_time(session: Session, zone: ZoneInfo) -> str:
-    """Format the session's start and end in `zone`.
+def zone_name(zone: tzinfo | None) -> str:
+    """Return the IANA name of `zone`, else its abbreviation now (such as CET).
+
+    None stands for the machine's local timezone.
+    """
+    key = getattr(zone, "key", None)
+    if isinstance(key, str):
+        return key
+    return datetime.now(UTC).astimezone(zone).tzname() or "local"
+
+
+def format_session_time(session: Session, zone: tzinfo | None) -> str:
+    """Format the session's start and end in `zone` (None: the machine's local).
 
     For example `2020-06-22 09:30–10:30 UTC+08:00`.
     """

@@ -28,6 +28,20 @@ UI_TEXT: Mapping[str, Text] = {
     "mode_walk": {"en": "Walk", "zh": "漫游"},
     "tour_playing": {"en": "Tour: {name}", "zh": "导览：{name}"},
     "help_hint": {"en": "H: help", "zh": "H：帮助"},
+    "venue_time": {"en": "Venue time ({zone}): {time}",
+                   "zh": "会场时间（{zone}）：{time}"},
+    "your_time": {"en": "Your time ({zone}): {time}",
+                  "zh": "您的时间（{zone}）：{time}"},
+    "add_calendar": {"en": "Add to calendar", "zh": "添加到日历"},
+    "calendar_saved": {"en": "Calendar file saved: {path}",
+                       "zh": "日历文件已保存：{path}"},
+    "calendar_failed": {"en": "Could not save the calendar file: {error}",
+                        "zh": "无法保存日历文件：{error}"},
+    "screen_replay": {"en": "Replay", "zh": "回放"},
+    "clock_moved": {"en": "moved {offset}", "zh": "已调 {offset}"},
+    "feed_on": {"en": "Feed: on", "zh": "状态源：在线"},
+    "feed_off": {"en": "Feed: offline, using the schedule",
+                 "zh": "状态源：离线，按日程"},
 }
 
 

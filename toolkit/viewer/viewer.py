@@ -7,14 +7,16 @@ offscreen snapshots build scenes with the same code.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from panda3d.core import ClockObject, LPoint3, LQuaternion, LVector3
 
+from ..sessions import Override
 from .bundle_reader import Hotspot, Scene, Text, TourBundle, TourStop
+from .calendar import default_downloads, write_calendar
 from .camera import (
     DEFAULT_FOV,
     DEFAULT_TARGET_DISTANCE,
@@ -23,22 +25,23 @@ from .camera import (
     look_rotation,
     set_vertical_fov,
 )
+from .clock import Clock
+from .feed import FeedPoller
 from .fonts import Fonts, choose_text, load_fonts
 from .hud import Hud
 from .links import open_web_url
 from .markers import Marker, MarkerLayer, marker_color, pixel_to_film
 from .menu import MenuEntry, SideMenu
+from .options import OFFLINE, LiveOptions
 from .panel import HotspotPanel, PanelButton, PanelContent
 from .scenes import LoadedScene, SceneCache
+from .screens import ScreenContent, ScreenLayer
+from .session_panel import calendar_event, calendar_file_name, session_panel
 from .sessions import (
     as_aware,
     format_clock,
     format_duration,
-    format_session_time,
-    session_link,
     session_status,
-    time_until_start,
-    utc_now,
     venue_zone,
 )
 from .sky import clear_color
@@ -56,33 +59,21 @@ MARKER_RADIUS_FRACTION = 0.022
 _STATUS_INTERVAL = 1.0  # seconds between clock and session status refreshes
 
 
-class Clock:
-    """The viewer's clock: now, or a start time that runs on or stays fixed."""
-
-    def __init__(self, start: datetime | None = None, running: bool = True) -> None:
-        self._start = start
-        self._running = running
-        self._started = time.monotonic()
-
-    def now(self) -> datetime:
-        """Return the current viewer time, timezone-aware."""
-        if self._start is None:
-            return utc_now()
-        if not self._running:
-            return self._start
-        return self._start + timedelta(seconds=time.monotonic() - self._started)
-
-
 class Viewer:
-    """Scene display, hotspot actions and tours on a `Stage`."""
+    """Scene display, hotspot actions, tours, screens and the feed on a `Stage`.
+
+    `live` turns screen video and the status feed on or off and sets the
+    folder for calendar files; by default both are off.
+    """
 
     def __init__(self, stage: Stage, bundle: TourBundle, *, lang: str | None,
-                 clock: Clock) -> None:
+                 clock: Clock, live: LiveOptions = OFFLINE) -> None:
         self.stage = stage
         self.bundle = bundle
         self.zone = venue_zone(bundle.venue.timezone)
         self.lang = lang or next(iter(bundle.venue.languages), "en")
         self.clock = clock
+        self.live = live
         self.fonts: Fonts = load_fonts()
         self._check_language()
 
@@ -97,6 +88,15 @@ class Viewer:
                        self.fonts.main)
         self.menu = SideMenu(base.a2dTopLeft, self.fonts.main)
         self.tours = TourPlayer(self)
+        self.screens = ScreenLayer(
+            bundle, self._describe_screen, self.fonts.path,
+            emissive=stage.lighting == "simplepbr",
+            video=live.video_options if live.video else None,
+            power_of_two=not stage.base.win.get_gsg().get_supports_tex_non_pow2(),
+        )
+        self.feed = self._start_feed()
+        self._feed_version = 0
+        self._calendar_notes: dict[str, str] = {}
         self.current: LoadedScene | None = None
         self.viewpoint_id: str | None = None
         self._statuses: dict[str, str] = {}
@@ -104,6 +104,14 @@ class Viewer:
         self._frame_clock = ClockObject.get_global_clock()
         self._size = stage.size
         stage.add_frame_hook(self._before_frame)
+
+    def _start_feed(self) -> FeedPoller | None:
+        feed = self.bundle.status_feed
+        if feed is None or not self.live.feed:
+            return None
+        poller = FeedPoller(feed, self.bundle.sessions, timeout=self.live.feed_timeout,
+                            min_interval=self.live.min_feed_interval)
+        return poller if poller.start() else None
 
     def _check_language(self) -> None:
         languages = self.bundle.venue.languages
@@ -132,6 +140,38 @@ class Viewer:
         """Return the viewer's clock time, timezone-aware."""
         return as_aware(self.clock.now(), self.zone)
 
+    @property
+    def visitor_zone(self) -> tzinfo | None:
+        """The visitor's timezone; None is the machine's local timezone."""
+        return self.live.visitor_zone
+
+    @property
+    def overrides(self) -> Mapping[str, Override]:
+        """The status feed's overrides by session id; empty without a feed."""
+        return self.feed.overrides if self.feed is not None else {}
+
+    def override(self, session_id: str) -> Override | None:
+        """Return the status feed's override of one session, if any."""
+        return self.overrides.get(session_id)
+
+    # -- the clock ----------------------------------------------------------------
+
+    def step_clock(self, delta: timedelta) -> None:
+        """Move the clock by `delta`; statuses, panel and screens follow at once."""
+        self.clock.step(delta)
+        self._clock_moved()
+
+    def reset_clock(self) -> None:
+        """Put the clock back to now, or to the start time `--at` gave."""
+        self.clock.reset()
+        self._clock_moved()
+
+    def _clock_moved(self) -> None:
+        logger.info("clock moved to %s", format_clock(self.now(), self.zone))
+        self._since_status = 0.0
+        self._refresh_statuses()
+        self._update_hud()
+
     # -- scenes and viewpoints ----------------------------------------------------
 
     @property
@@ -158,6 +198,7 @@ class Viewer:
 
         self._statuses.clear()
         self.markers.show(self._markers(loaded))
+        self.screens.bind(loaded.model, loaded.info.screens)
         self._refresh_statuses()
         start = viewpoint_id or loaded.info.start_viewpoint
         if start is None and loaded.info.viewpoints:
@@ -262,7 +303,9 @@ class Viewer:
     def _status(self, hotspot: Hotspot) -> str | None:
         if hotspot.action.type != "session":
             return None
-        return session_status(self.bundle.session(hotspot.action.target), self.now())
+        session_id = hotspot.action.target
+        return session_status(self.bundle.session(session_id), self.now(),
+                              self.override(session_id))
 
     def marker_pixels(self) -> dict[str, tuple[float, float]]:
         """Return the pixel position (x right, y down) of each visible marker."""
@@ -306,7 +349,7 @@ class Viewer:
             buttons.append(PanelButton(self.ui("go_viewpoint", name=name),
                                        lambda: self._go_from_panel(action.target)))
         elif action.type == "session":
-            details, buttons = self._session_panel(action.target)
+            details, buttons = session_panel(self, action.target)
             if details[0] == self._label(hotspot):
                 details.pop(0)  # the session title repeats the panel title
         else:
@@ -323,26 +366,32 @@ class Viewer:
         self.panel.close()
         self.go_to_viewpoint(viewpoint_id)
 
-    def _session_panel(self, session_id: str) -> tuple[list[str], list[PanelButton]]:
+    def calendar_note(self, session_id: str) -> str | None:
+        """Return where the session's calendar file was saved, or why it failed."""
+        return self._calendar_notes.get(session_id)
+
+    def save_calendar(self, session_id: str) -> Path | None:
+        """Write the session's .ics file to the downloads folder; return its path.
+
+        The panel then shows the path, or the error when writing failed.
+        """
         session = self.bundle.session(session_id)
-        status = session_status(session, self.now())
-        details = [self.text(session.title), format_session_time(session, self.zone),
-                   self.ui(f"status_{status}")]
-        waiting = time_until_start(session, self.now())
-        if waiting is not None:
-            duration = format_duration(waiting, self.ui_lang)
-            details.append(self.ui("starts_in", time=duration))
-        names = [self.text(name) for name in session.speakers]
-        if any(names):
-            separator = self.ui("list_separator")
-            details.append(self.ui("speakers",
-                                   names=separator.join(n for n in names if n)))
-        buttons: list[PanelButton] = []
-        link = session_link(session, status)
-        if link is not None:
-            label = self.ui("watch_live" if status == "live" else "watch_replay")
-            buttons.append(PanelButton(label, lambda: open_web_url(link)))
-        return details, buttons
+        folder = self.live.downloads or default_downloads()
+        event = calendar_event(self, session)
+        try:
+            path = write_calendar(event, folder,
+                                  calendar_file_name(self.bundle, session))
+        except (OSError, ValueError) as error:
+            logger.warning("could not save the calendar file of session %s in %s: "
+                           "%s", session_id, folder, error)
+            self._calendar_notes[session_id] = self.ui("calendar_failed",
+                                                       error=str(error))
+            path = None
+        else:
+            self._calendar_notes[session_id] = self.ui("calendar_saved",
+                                                       path=str(path))
+        self._refresh_panel()
+        return path
 
     def press_primary(self) -> None:
         """Run the first action of the open panel, as its first button would."""
@@ -403,10 +452,14 @@ class Viewer:
         self.rig.update(dt)
         self.tours.update(dt)
         self._since_status += dt
+        if self.feed is not None and self.feed.version != self._feed_version:
+            self._feed_version = self.feed.version
+            self._since_status = _STATUS_INTERVAL  # apply the feed this frame
         if self._since_status >= _STATUS_INTERVAL:
             self._since_status = 0.0
             self._refresh_statuses()
             self._update_hud()
+        self.screens.update()
         self._sync_layers()
 
     def _resized(self) -> None:
@@ -423,22 +476,39 @@ class Viewer:
         self.markers.update_view(base.cam, base.camLens, self.stage.size)
 
     def _refresh_statuses(self) -> None:
-        """Recolour session markers whose status changed; refresh an open panel."""
+        """Recolour markers whose status changed; refresh the screens and panel."""
         if self.current is None:
             return
-        changed = False
         for hotspot in self.current.info.hotspots:
             status = self._status(hotspot)
             if status is None or self._statuses.get(hotspot.id) == status:
                 continue
             if hotspot.id in self._statuses:
                 logger.info("session of hotspot %s is now %s", hotspot.id, status)
-                changed = True
             self._statuses[hotspot.id] = status
             self.markers.set_color(hotspot.id, marker_color("session", status))
-        content = self.panel.content
-        if changed and content is not None:
-            self.open_hotspot(content.hotspot_id)
+        self.screens.refresh(self.now(), self.overrides)
+        self._refresh_panel()
+
+    def _refresh_panel(self) -> None:
+        """Show the open panel again when its text or buttons changed."""
+        current = self.panel.content
+        if current is None:
+            return
+        content = self._panel_content(self.scene.hotspot(current.hotspot_id))
+        if _panel_text(content) != _panel_text(current):
+            self.panel.show(content)
+
+    def _describe_screen(self, content: ScreenContent) -> tuple[str, str]:
+        """Return a screen poster's title and status line."""
+        assert content.session is not None
+        title = self.text(content.session.title) or content.session.id
+        if content.kind == "upcoming" and content.starts_in is not None:
+            duration = format_duration(content.starts_in, self.ui_lang)
+            return title, self.ui("starts_in", time=duration)
+        if content.kind == "live":
+            return title, self.ui("status_live")
+        return title, self.ui("screen_replay")
 
     def _update_hud(self) -> None:
         if self.current is None:
@@ -446,12 +516,24 @@ class Viewer:
         venue = self.text(self.bundle.venue.title)
         scene = self.text(self.scene.title) or self.scene.id
         mode = self.ui(f"mode_{self.rig.mode}")
-        parts = [f"{venue} · {scene}" if venue else scene,
-                 format_clock(self.now(), self.zone), mode, self.ui("help_hint")]
+        parts = [f"{venue} · {scene}" if venue else scene, self._clock_text(), mode]
         if self.tours.tour is not None:
             tour_name = self.text(self.tours.tour.title) or self.tours.tour.id
-            parts.insert(2, self.ui("tour_playing", name=tour_name))
+            parts.append(self.ui("tour_playing", name=tour_name))
+        if self.feed is not None and self.feed.reachable is not None:
+            parts.append(self.ui("feed_on" if self.feed.reachable else "feed_off"))
+        parts.append(self.ui("help_hint"))
         self.hud.set_status("    ".join(parts))
+
+    def _clock_text(self) -> str:
+        """Return the clock for the HUD, with how far the keys moved it."""
+        text = format_clock(self.now(), self.zone)
+        offset = self.clock.offset
+        if not offset:
+            return text
+        sign = "+" if offset > timedelta() else "-"
+        moved = format_duration(abs(offset), self.ui_lang)
+        return f"{text} ({self.ui('clock_moved', offset=sign + moved)})"
 
     def refresh_hud(self) -> None:
         """Redraw the status line now (after a mode change, say)."""
@@ -492,6 +574,9 @@ class Viewer:
     def close(self) -> None:
         """Remove the viewer's nodes, widgets and per-frame work from the stage."""
         self.stage.remove_frame_hook(self._before_frame)
+        if self.feed is not None:
+            self.feed.stop()
+        self.screens.close()
         self.tours.stop()
         self.panel.close()
         self.menu.destroy()
@@ -499,3 +584,9 @@ class Viewer:
         self.markers.clear()
         self.scenes.clear()
         self.current = None
+
+
+def _panel_text(content: PanelContent) -> tuple[object, ...]:
+    """Return what the panel shows of `content`, without the button actions."""
+    return (content.hotspot_id, content.title, content.description,
+            tuple(content.details), tuple(button.label for button in content.buttons))
