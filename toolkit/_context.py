@@ -6,20 +6,26 @@ reports them all.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import spec
+from .cache import BuildCache
 from .errors import InvalidVenue, Problem, close_match
-from .source import KeyPath, RawDocument, load_yaml
-from .validate import check_document
+from .source import (KeyPath, RawDocument, decode_document, encode_document,
+                     load_yaml, parse_yaml, yaml_text)
+from .validate import check_document, is_valid_by_items
 
 __all__ = ["IMAGE_SUFFIXES", "URL_SCHEMES", "check_url"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 URL_SCHEMES = ("https", "http")
+
+log = logging.getLogger(__name__)
 
 
 def check_url(value: str) -> str | None:
@@ -40,21 +46,33 @@ def check_url(value: str) -> str | None:
 class _Context:
     """State of one load: the root, the venue's languages, the problems so far."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: BuildCache | None = None) -> None:
         self.root = root
         self.real_root = root.resolve()
         self.languages: tuple[str, ...] = ("en",)
         self.problems: list[Problem] = []
         self.inputs: list[Path] = []
+        self.cache = cache
 
     def add(self, doc: RawDocument, path: KeyPath, message: str,
             *, key: bool = False) -> None:
         self.problems.append(doc.problem(path, message, key=key))
 
     def read(self, path: Path, kind: str) -> RawDocument | None:
-        """Read and schema-check one YAML file; None when it is unusable."""
+        """Read and schema-check one YAML file; None when it is unusable.
+
+        With a cache, a file whose bytes passed the schema check before is
+        not parsed or checked again: both depend only on its bytes and the
+        toolkit's code, which the cache key covers.
+        """
+        key, text = self._cache_key(path, kind)
+        if key is not None:
+            cached = self._cached_document(key, path)
+            if cached is not None:
+                self.inputs.append(path)
+                return cached
         try:
-            doc = load_yaml(path)
+            doc = load_yaml(path) if text is None else parse_yaml(text, path)
         except InvalidVenue as error:
             self.problems.extend(error.problems)
             return None
@@ -63,12 +81,62 @@ class _Context:
             self.add(doc, (), f"expected a mapping of keys at the top of the {kind} "
                      "file")
             return None
-        found = check_document(doc, kind)
+        found = self._schema_problems(doc, kind)
         if found:
             # Later checks assume the schema holds, so they skip this file.
             self.problems.extend(found)
             return None
+        if key is not None and self.cache is not None:
+            self.cache.put("raw", key, encode_document(doc))
         return doc
+
+    def _schema_problems(self, doc: RawDocument, kind: str) -> list[Problem]:
+        """Check `doc` against the schema of `kind`.
+
+        With a cache, only the list items (objects, hotspots, sessions, ...)
+        that the last valid version of this file did not have are checked,
+        so an edit of one item costs one item's check.
+        """
+        if self.cache is None:
+            return check_document(doc, kind)
+        cache = self.cache
+        key = cache.key("items", kind, str(doc.file.resolve()))
+        payload = cache.get("items", key)
+        try:
+            known = set(json.loads(payload)) if payload is not None else set()
+        except (ValueError, TypeError):
+            known = set()
+        valid, digests = is_valid_by_items(
+            doc.value, kind, known, lambda *parts: cache.key("item", *parts))
+        if not valid:
+            return check_document(doc, kind)
+        cache.put("items", key, json.dumps(digests).encode("utf-8"))
+        return []
+
+    def _cache_key(self, path: Path, kind: str) -> tuple[str | None, str | None]:
+        """Return the cache key of a YAML file and its text, both from one read.
+
+        Returns (None, None) without a cache, or when the file cannot be
+        read or decoded, which `load_yaml` then reports."""
+        if self.cache is None:
+            return None, None
+        try:
+            data = path.read_bytes()
+            text = yaml_text(data)
+        except (OSError, UnicodeDecodeError):
+            return None, None
+        return self.cache.key("raw", kind, data), text
+
+    def _cached_document(self, key: str, path: Path) -> RawDocument | None:
+        assert self.cache is not None
+        payload = self.cache.get("raw", key)
+        if payload is None:
+            return None
+        try:
+            return decode_document(payload, path)
+        except (ValueError, KeyError, TypeError) as error:
+            log.debug("ignoring the cached parse of %s: %s", path, error)
+            return None
 
     # -- values --------------------------------------------------------------
 

@@ -13,26 +13,31 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, spec
-from .compile import action_json, compile_scene, node_name
+from ._canonical import FileDigests
+from ._scene_cache import scene_glb
+from .cache import BuildCache
+from .compile import action_json, node_name
 from .errors import BuildError, InvalidVenue, Origin, Problem
-from .gltf import write_glb
 from .timeutil import format_time
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "Bundle", "prepare_bundle", "write_bundle",
-           "manifest"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "Bundle", "Progress", "prepare_bundle",
+           "write_bundle", "manifest"]
 
 log = logging.getLogger(__name__)
 
 FORMAT = "venue-tour"
 FORMAT_VERSION = 1
 MANIFEST = "tour.json"
+
+Progress = Callable[[int, int, str], None]
+"""Called before each scene with its index from 1, the number of scenes and its id."""
 
 
 @dataclass(frozen=True)
@@ -175,20 +180,27 @@ def _status_feed_json(feed: spec.StatusFeed | None) -> dict[str, Any] | None:
     return {"url": feed.url, "interval": interval}
 
 
-def prepare_bundle(venue: spec.Venue) -> Bundle:
+def prepare_bundle(venue: spec.Venue, cache: BuildCache | None = None,
+                   progress: Progress | None = None) -> Bundle:
     """Compile every scene and make every file of the bundle, in memory.
 
+    With `cache`, a scene whose inputs are unchanged since a build that stored
+    it is not compiled again. The files are the same bytes either way.
     Raises InvalidVenue listing the problems of all scenes.
     """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for scene in venue.scenes:
+    digests = FileDigests()
+    for index, scene in enumerate(venue.scenes, start=1):
+        if progress is not None:
+            progress(index, len(venue.scenes), scene.id)
         try:
-            scene_model = compile_scene(scene, venue.root)
+            data, cached = scene_glb(scene, venue.root, cache, digests)
         except InvalidVenue as error:
             problems.extend(error.problems)
             continue
-        files[f"scenes/{scene.id}.glb"] = write_glb(scene_model)
+        log.debug("scene %s: %s", scene.id, "from the cache" if cached else "compiled")
+        files[f"scenes/{scene.id}.glb"] = data
     if problems:
         raise InvalidVenue(problems)
     media = _Media()

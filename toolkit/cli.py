@@ -1,8 +1,10 @@
-"""The `venue` command: validate, build, list sessions, view and snapshot venues.
+"""The `venue` command: create, validate, lint, build, list sessions, view and
+snapshot venues.
 
-Exit codes: 0 success, 2 invalid input, 3 build failed, 4 viewer failed,
-64 wrong usage. Problems print as `file:line:col: message`; `--debug` adds
-the traceback.
+Exit codes: 0 success, 1 lint warnings with --strict, 2 invalid input,
+3 build failed, 4 viewer failed, 64 wrong usage. Problems print as
+`file:line:col: message`; `--debug` adds the traceback. docs/cli.md lists
+every command and option.
 """
 
 from __future__ import annotations
@@ -17,18 +19,23 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import (
     EXIT_OK,
     EXIT_USAGE,
+    EXIT_WARNINGS,
     InvalidVenue,
     Origin,
     Problem,
     UsageError,
     VenueError,
 )
+
+if TYPE_CHECKING:
+    from .bundle import Progress
+    from .cache import BuildCache
 
 __all__ = ["main"]
 
@@ -65,7 +72,17 @@ def _parse_base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _add_cache_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--cache", type=Path, metavar="DIR",
+                         help="build cache folder (default: .venue-cache in the "
+                         "project root)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="neither read nor write the build cache")
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .lint import TARGETS, LintOptions
+
     parser = argparse.ArgumentParser(
         prog="venue",
         description="Compile venues described in YAML into glTF tour bundles "
@@ -89,10 +106,38 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", type=_parse_base_url, metavar="URL",
                        help="public URL of the web player's index.html; writes "
                        "QR codes of every scene and hotspot link to share/")
+    _add_cache_options(build)
+    build.add_argument("--json", action="store_true",
+                       help="print the files written, their sizes, the seconds "
+                       "taken and the cache hits as JSON")
 
     validate = commands.add_parser(
         "validate", help="check a venue as a build would, writing nothing")
     validate.add_argument("venue", type=Path, help="the venue file")
+    validate.add_argument("--json", action="store_true",
+                          help="print the result as JSON")
+
+    lint = commands.add_parser(
+        "lint", help="warn about likely mistakes that a build accepts")
+    lint.add_argument("venue", type=Path, help="the venue file")
+    lint.add_argument("--target", choices=TARGETS, default=LintOptions.target,
+                      help="whose triangle and texture budgets apply (default "
+                      f"{LintOptions.target})")
+    lint.add_argument("--strict", action="store_true",
+                      help="exit with status 1 when there are warnings")
+    lint.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                      help="do not report this warning code; repeatable")
+    _add_cache_options(lint)
+    lint.add_argument("--json", action="store_true",
+                      help="print the warnings as JSON")
+
+    new = commands.add_parser("new", help="create a venue project that builds "
+                              "as it is")
+    new.add_argument("name", help="the venue's id, lowercase kebab-case such as "
+                     "my-expo")
+    new.add_argument("--dir", type=Path, metavar="DIR",
+                     help="the project folder (default: ./NAME); existing "
+                     "files are never overwritten")
 
     sessions = commands.add_parser(
         "sessions", help="list every session and its status at one moment")
@@ -143,13 +188,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_cache(args: argparse.Namespace) -> BuildCache | None:
+    """Return the build cache that the options select, or None with --no-cache."""
+    from .cache import BuildCache, default_cache_dir
+    from .load import project_root
+
+    if args.no_cache:
+        return None
+    return BuildCache(args.cache or default_cache_dir(project_root(args.venue)))
+
+
+def _print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
 def _build(args: argparse.Namespace) -> int:
+    from ._terminal import ProgressLine
     from .bundle import prepare_bundle, write_bundle
     from .load import load_venue
 
     started = time.perf_counter()
-    venue = load_venue(args.venue)
-    bundle = prepare_bundle(venue)
+    cache = _open_cache(args)
+    progress = ProgressLine(enabled=not (args.quiet or args.json))
+    try:
+        venue = load_venue(args.venue, cache=cache)
+        bundle = prepare_bundle(venue, cache, progress.scene)
+    finally:
+        progress.clear()
     extra = None
     if not args.no_web or args.base_url:
         from .web import WebOptions, web_files
@@ -157,10 +222,33 @@ def _build(args: argparse.Namespace) -> int:
         extra = web_files(bundle, WebOptions(player=not args.no_web,
                                              base_url=args.base_url))
     write_bundle(bundle, args.output, extra)
+    if cache is not None:
+        cache.prune()
     seconds = time.perf_counter() - started
-    log.info("built %s: %d scenes, %d sessions, %d files, %.1f MB in %s (%.2f s)",
-             venue.id, len(venue.scenes), len(venue.sessions), len(bundle.files),
-             bundle.size / 1e6, args.output, seconds)
+    files = {**bundle.files, **(extra or {})}
+    reused = 0
+    cached = ""
+    if cache is not None:
+        reused = cache.stats.hits["glb"]
+        cached = f"; {reused} of {len(venue.scenes)} scenes from the cache"
+    log.info("built %s: %d scenes, %d sessions, %d files, %.1f MB in %s "
+             "(%.2f s%s)", venue.id, len(venue.scenes), len(venue.sessions),
+             len(bundle.files), bundle.size / 1e6, args.output, seconds, cached)
+    if args.json:
+        _print_json({
+            "ok": True,
+            "venue": venue.id,
+            "output": str(args.output),
+            "files": [{"path": name, "bytes": len(data)}
+                      for name, data in sorted(files.items())],
+            "bytes": sum(len(data) for data in files.values()),
+            "seconds": round(seconds, 3),
+            "scenes": len(venue.scenes),
+            "scenes_from_cache": reused,
+            "sessions": len(venue.sessions),
+            "cache": None if cache is None else {"folder": str(cache.folder),
+                                                 **cache.stats.as_json()},
+        })
     return EXIT_OK
 
 
@@ -168,10 +256,53 @@ def _validate(args: argparse.Namespace) -> int:
     from .bundle import prepare_bundle
     from .load import load_venue
 
+    # No cache: validate runs every check on every file.
     venue = load_venue(args.venue)
     prepare_bundle(venue)
     log.info("%s is valid: %d scenes, %d sessions", args.venue, len(venue.scenes),
              len(venue.sessions))
+    if args.json:
+        _print_json({"ok": True, "venue": venue.id, "scenes": len(venue.scenes),
+                     "sessions": len(venue.sessions), "problems": []})
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .lint import CODES, LintOptions, lint_venue
+    from .load import load_venue
+
+    unknown = [code for code in args.ignore if code not in CODES]
+    if unknown:
+        raise UsageError(f"unknown warning code '{unknown[0]}' for --ignore; "
+                         f"codes: {', '.join(CODES)}")
+    cache = _open_cache(args)
+    venue = load_venue(args.venue, cache=cache)
+    options = LintOptions(target=args.target, ignore=frozenset(args.ignore))
+    warnings = lint_venue(venue, options, cache)
+    failed = args.strict and bool(warnings)
+    if args.json:
+        _print_json({"ok": not failed, "venue": venue.id, "target": args.target,
+                     "warnings": [warning.as_json() for warning in warnings]})
+    else:
+        for warning in warnings:
+            print(warning, file=sys.stderr)
+    counts = Counter(warning.code for warning in warnings)
+    log.info("%s: %d warnings for %s%s", args.venue, len(warnings), args.target,
+             "".join(f", {n} {code}" for code, n in sorted(counts.items())))
+    return EXIT_WARNINGS if failed else EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import create_project
+
+    folder = args.dir if args.dir is not None else Path(args.name)
+    try:
+        written = create_project(args.name, folder)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    venue_file = folder / "venues" / f"{args.name}.yaml"
+    log.info("created %d files in %s; next: venue build %s -o %s", len(written),
+             folder, venue_file, folder / "build")
     return EXIT_OK
 
 
@@ -256,7 +387,8 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bundle_dir(source: Path, scratch: Path) -> Path:
+def _bundle_dir(source: Path, scratch: Path,
+                progress: Progress | None = None) -> Path:
     """Return a bundle folder for `source`, building it first from a venue file."""
     if source.is_dir():
         if not (source / "tour.json").is_file():
@@ -268,8 +400,13 @@ def _bundle_dir(source: Path, scratch: Path) -> Path:
     from .load import load_venue
 
     target = scratch / "bundle"
-    write_bundle(prepare_bundle(load_venue(source)), target)
+    write_bundle(prepare_bundle(load_venue(source), progress=progress), target)
     return target
+
+
+def _viewpoint_count(bundle_dir: Path) -> int:
+    manifest = json.loads((bundle_dir / "tour.json").read_text(encoding="utf-8"))
+    return sum(len(scene.get("viewpoints", [])) for scene in manifest["scenes"])
 
 
 def _view(args: argparse.Namespace) -> int:
@@ -284,18 +421,27 @@ def _view(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
+    from ._terminal import ProgressLine
     from .viewer import snapshot
 
+    progress = ProgressLine(enabled=not args.quiet)
     with tempfile.TemporaryDirectory(prefix="venue-snapshot-") as scratch:
-        bundle_dir = _bundle_dir(args.source, Path(scratch))
-        paths = snapshot(bundle_dir, args.output, lang=args.lang, size=args.size,
-                         at=args.at)
+        try:
+            bundle_dir = _bundle_dir(args.source, Path(scratch), progress.scene)
+            # NOTE: the viewer renders without a progress callback, so the
+            # line names the whole step rather than each image.
+            progress.show(f"rendering {_viewpoint_count(bundle_dir)} viewpoints")
+            paths = snapshot(bundle_dir, args.output, lang=args.lang,
+                             size=args.size, at=args.at)
+        finally:
+            progress.clear()
     log.info("wrote %d snapshots to %s", len(paths), args.output)
     return EXIT_OK
 
 
 _COMMANDS = {"serve": _serve, "build": _build, "validate": _validate, "sessions": _sessions,
-             "schema": _schema, "view": _view, "snapshot": _snapshot}
+             "schema": _schema, "view": _view, "snapshot": _snapshot,
+             "lint": _lint, "new": _new}
 
 
 def _configure_logging(debug: bool, quiet: bool) -> None:
@@ -307,6 +453,12 @@ def _configure_logging(debug: bool, quiet: bool) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING if not debug else logging.DEBUG)
     log.setLevel(level)
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    origin = problem.origin
+    return {"file": str(origin.file), "line": origin.line, "column": origin.column,
+            "message": problem.message, "path": problem.path}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -322,6 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VenueError as error:
         if args.debug:
             log.exception("failed")
+        if getattr(args, "json", False):
+            _print_json({"ok": False, "exit_code": error.exit_code,
+                         "problems": [_problem_json(p) for p in error.problems]
+                         or [{"message": str(error)}]})
         count = len(error.problems)
         for problem in error.problems or [str(error)]:
             print(f"error: {problem}" if isinstance(problem, str) else str(problem),

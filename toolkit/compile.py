@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import geometry, model, spec, textures
+from .cache import BuildCache, pack, unpack
 from .errors import InvalidVenue, Problem
 from .importers import import_model
 
@@ -117,6 +118,8 @@ class _Caches:
     textures: dict[Any, model.Texture] = field(default_factory=dict)
     meshes: dict[Any, model.Mesh] = field(default_factory=dict)
     screen_frame: model.Material | None = None
+    store: BuildCache | None = None
+    """The build cache for generated pattern textures, or None."""
 
 
 def _texture_from_file(path: Path, caches: _Caches) -> model.Texture:
@@ -126,6 +129,29 @@ def _texture_from_file(path: Path, caches: _Caches) -> model.Texture:
         mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
         caches.textures[key] = model.Texture(path.stem, data, mime)
     return caches.textures[key]
+
+
+def _pattern_texture(kind: str, color: str, second: str, seed: int,
+                     store: BuildCache | None) -> model.Texture:
+    """Generate a pattern texture, or take it from `store` when it was made before.
+
+    Generating and PNG-encoding patterns is most of a compile's time.
+    """
+    if store is None:
+        return textures.pattern_texture(kind, color, second, seed=seed)
+    key = store.key("pattern", kind, color, second, str(seed))
+    payload = store.get("texture", key)
+    if payload is not None:
+        try:
+            header, data = unpack(payload)
+            return model.Texture(str(header["name"]), data, "image/png",
+                                 repeat=bool(header["repeat"]))
+        except (ValueError, KeyError) as error:
+            log.debug("ignoring the cached pattern %s: %s", key, error)
+    texture = textures.pattern_texture(kind, color, second, seed=seed)
+    header = {"name": texture.name, "repeat": texture.repeat}
+    store.put("texture", key, pack(header, texture.data))
+    return texture
 
 
 def _material(material: spec.MaterialSpec, caches: _Caches) -> model.Material:
@@ -142,8 +168,8 @@ def _material(material: spec.MaterialSpec, caches: _Caches) -> model.Material:
         second = pattern.color or DEFAULT_PATTERN_COLOR
         pattern_key = ("pattern", pattern.kind, material.color, second, pattern.seed)
         if pattern_key not in caches.textures:
-            caches.textures[pattern_key] = textures.pattern_texture(
-                pattern.kind, material.color, second, seed=pattern.seed)
+            caches.textures[pattern_key] = _pattern_texture(
+                pattern.kind, material.color, second, pattern.seed, caches.store)
         base_texture = caches.textures[pattern_key]
         # The pattern carries both colours, so the factor must not tint it.
         red = green = blue = 1.0
@@ -411,9 +437,13 @@ def _check_node_names(scene: spec.Scene, nodes: list[model.Node]) -> None:
         ])
 
 
-def compile_scene(scene: spec.Scene, root: Path) -> model.SceneModel:
-    """Turn a scene spec into a scene model; raises InvalidVenue for bad models."""
-    caches = _Caches()
+def compile_scene(scene: spec.Scene, root: Path,
+                  cache: BuildCache | None = None) -> model.SceneModel:
+    """Turn a scene spec into a scene model; raises InvalidVenue for bad models.
+
+    With `cache`, generated pattern textures are taken from it and stored in it.
+    """
+    caches = _Caches(store=cache)
     nodes: list[model.Node] = []
     problems: list[Problem] = []
     for obj in scene.objects:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 __all__ = [
     "EXIT_OK",
+    "EXIT_WARNINGS",
     "EXIT_INVALID",
     "EXIT_BUILD",
     "EXIT_USAGE",
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 EXIT_OK = 0
+EXIT_WARNINGS = 1
+"""`venue lint --strict` found warnings."""
 EXIT_INVALID = 2
 EXIT_BUILD = 3
 EXIT_USAGE = 64

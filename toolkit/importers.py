@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._import.context import ModelContext
-from ._import.obj import read_obj
 from ._import.reader import read_gltf
 from .errors import InvalidVenue, Origin, Problem
 from .model import Node
@@ -39,15 +38,20 @@ class ImportedModel:
 
     `warnings` lists where the nodes differ from the file (dropped animations,
     cameras, lights, textures); each was also logged when first imported.
+    `files` lists the resolved paths the import depends on: the model file
+    first, then every .bin, .mtl and texture file it read or looked for.
     """
 
     nodes: tuple[Node, ...]
     warnings: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
 
 
-# (resolved model path, resolved project root) -> (mtime_ns, size, model)
+# (resolved model path, resolved project root) -> (file signatures, model)
 _CacheKey = tuple[Path, Path]
-_cache: dict[_CacheKey, tuple[int, int, ImportedModel]] = {}
+# (mtime_ns, size) of each of the model's files, None for a missing one.
+_Signature = tuple[tuple[int, int] | None, ...]
+_cache: dict[_CacheKey, tuple[_Signature, ImportedModel]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -65,14 +69,15 @@ def import_model_result(
     """Import a .glb, .gltf or .obj file inside `project_root`, with its warnings.
 
     A relative `path` is taken from `project_root`. Results are cached per
-    process by the model file's path, modification time and size, so every
+    process, and reused while the modification time and size of the model
+    file and of every file in `ImportedModel.files` stay the same, so every
     scene object using one file gets the same `Mesh` objects. Raises
     `InvalidVenue` at `origin` for missing, broken or unsupported files.
     """
     full_path = path if path.is_absolute() else project_root / path
     ctx = _context(full_path, origin, project_root)
     try:
-        status = ctx.path.stat()
+        ctx.path.stat()
     except FileNotFoundError:
         ctx.fail("not found")
     except OSError as error:
@@ -81,22 +86,34 @@ def import_model_result(
     key = (ctx.path, ctx.project_root)
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[:2] == (status.st_mtime_ns, status.st_size):
-            logger.debug("%s: reusing the cached import", ctx.name)
-            return cached[2]
+    if cached is not None and cached[0] == _signature(cached[1].files):
+        logger.debug("%s: reusing the cached import", ctx.name)
+        return cached[1]
 
+    # The model file is stat-ed before the read, so that a change during the
+    # read shows next time. The files it names are known only after the read.
+    files_before = _signature((ctx.path,))
     model = _read(ctx)
+    signature = files_before + _signature(model.files[1:])
     with _cache_lock:
-        _cache[key] = (status.st_mtime_ns, status.st_size, model)
+        _cache[key] = (signature, model)
     return model
 
 
-def clear_model_cache() -> None:
-    """Forget every cached import, for example after editing textures in place.
+def _signature(files: tuple[Path, ...]) -> _Signature:
+    result: list[tuple[int, int] | None] = []
+    for file in files:
+        try:
+            status = file.stat()
+        except OSError:
+            result.append(None)
+        else:
+            result.append((status.st_mtime_ns, status.st_size))
+    return tuple(result)
 
-    NOTE: the cache key covers only the model file itself, so a changed
-    external .bin, .mtl or texture is seen only after this call.
-    """
+
+def clear_model_cache() -> None:
+    """Forget every cached import."""
     with _cache_lock:
         _cache.clear()
 
@@ -124,11 +141,19 @@ def _context(path: Path, origin: Origin, project_root: Path) -> ModelContext:
 
 def _read(ctx: ModelContext) -> ImportedModel:
     """Read the file with the reader its suffix selects and log a summary."""
-    nodes = read_obj(ctx) if ctx.path.suffix.lower() == ".obj" else read_gltf(ctx)
+    if ctx.path.suffix.lower() == ".obj":
+        # Imported here: the OBJ reader needs trimesh, which with scipy takes
+        # about half a second to import.
+        from ._import.obj import read_obj
+
+        nodes = read_obj(ctx)
+    else:
+        nodes = read_gltf(ctx)
     logger.info(
         "imported model %s: %d root node(s), %d warning(s)",
         ctx.name,
         len(nodes),
         len(ctx.warnings),
     )
-    return ImportedModel(nodes, tuple(ctx.warnings))
+    files = tuple(dict.fromkeys([ctx.path, *ctx.files]))
+    return ImportedModel(nodes, tuple(ctx.warnings), files)

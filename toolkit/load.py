@@ -18,6 +18,7 @@ from . import spec
 from ._context import (IMAGE_SUFFIXES, _check_reference, _Context, _unique_ids,
                        check_url)
 from ._load_sessions import load_sessions, load_status_feed
+from .cache import BuildCache
 from .errors import InvalidVenue, Problem, close_match
 from .geometry import normalize_polygon
 from .importers import MODEL_SUFFIXES
@@ -44,12 +45,16 @@ def _vec(value: Any, default: tuple[float, ...]) -> Any:
 # -- venue -------------------------------------------------------------------
 
 
-def load_venue(venue_file: Path, root: Path | None = None) -> spec.Venue:
+def load_venue(venue_file: Path, root: Path | None = None,
+               cache: BuildCache | None = None) -> spec.Venue:
     """Read, check and cross-reference a venue file and everything it names.
 
-    Raises InvalidVenue listing every problem found, in file order.
+    Raises InvalidVenue listing every problem found, in file order. With
+    `cache`, YAML files that passed the schema check before are not parsed
+    again; every other check runs on every call.
     """
-    context = _Context(root if root is not None else project_root(venue_file))
+    context = _Context(root if root is not None else project_root(venue_file),
+                       cache)
     doc = context.read(venue_file, "venue")
     if doc is None or context.problems:
         raise InvalidVenue(context.problems)

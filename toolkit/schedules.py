@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from ._schedule.entry import ImportedSchedule, ScheduleEntry, slugify
 from ._schedule.frab import read_frab_json, read_frab_xml
-from ._schedule.ical import read_ical
 from .errors import Origin, Problem
 from .source import KeyPath, RawDocument
 
@@ -70,6 +69,10 @@ def import_schedule(path: Path, zone: ZoneInfo,
         problem = Problem(Origin(shown), f"cannot read file: {error.strerror}")
         return ImportedSchedule(shown, (), (problem,))
     if suffix == ".ics":
+        # Imported here: icalendar takes about a tenth of a second to import,
+        # and most venues have no iCalendar file.
+        from ._schedule.ical import read_ical
+
         return read_ical(data, shown, zone)
     if suffix == ".xml":
         return read_frab_xml(data, shown, zone)

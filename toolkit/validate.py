@@ -8,6 +8,9 @@ branch whose type fits the value.
 
 from __future__ import annotations
 
+import copy
+import json
+from collections.abc import Callable, Container
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +21,7 @@ from . import schema as schemas
 from .errors import Problem, close_match
 from .source import KeyPath, RawDocument
 
-__all__ = ["check_document", "describe_value"]
+__all__ = ["check_document", "describe_value", "is_valid_by_items"]
 
 _JSON_TYPES = {
     "object": dict,
@@ -43,6 +46,65 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
     makers = {"venue": schemas.venue_schema, "scene": schemas.scene_schema,
               "schedule": schemas.schedule_schema}
     return jsonschema.Draft202012Validator(makers[kind]())
+
+
+# Keywords of a top-level property whose entries may be checked one by one:
+# with only these, a list (or a mapping) is valid when each item (or value)
+# is and the shallow check of the list (or mapping) itself passes.
+_SPLIT_LIST = {"type", "items", "minItems", "maxItems", "uniqueItems", "description"}
+_SPLIT_MAPPING = {"type", "propertyNames", "additionalProperties", "description"}
+
+
+@lru_cache(maxsize=None)
+def _split_validators(kind: str) -> tuple[jsonschema.Draft202012Validator,
+                                          dict[str, jsonschema.Draft202012Validator]]:
+    """Return a validator of the top level that leaves the entries of lists
+    and named mappings (scene `materials`) unchecked, and one validator per
+    such property for its entries."""
+    full = _validator(kind)
+    shallow = copy.deepcopy(full.schema)
+    entries = {}
+    for name, node in shallow["properties"].items():
+        keys = set(node)
+        if node.get("type") == "array" and "items" in node and keys <= _SPLIT_LIST:
+            entries[name] = full.evolve(schema=node["items"])
+            node["items"] = {}
+        elif (node.get("type") == "object" and keys <= _SPLIT_MAPPING
+              and isinstance(node.get("additionalProperties"), dict)):
+            entries[name] = full.evolve(schema=node["additionalProperties"])
+            node["additionalProperties"] = {}
+    return full.evolve(schema=shallow), entries
+
+
+def _entries(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return list(value.values())
+    return value if isinstance(value, list) else []
+
+
+def is_valid_by_items(value: Any, kind: str, known: Container[str],
+                      digest: Callable[[str, str, str], str]
+                      ) -> tuple[bool, list[str]]:
+    """Tell whether `value` passes the schema of `kind`, skipping list items
+    and named-mapping values known to pass.
+
+    `digest(kind, property name, item JSON)` names an item; items whose
+    digest is in `known` are not checked again. Returns the result and the
+    digests of all checked or known items, which are valid when the result
+    is true. Call `check_document` for the problems of an invalid value.
+    """
+    shallow, item_validators = _split_validators(kind)
+    if not shallow.is_valid(value):
+        return False, []
+    digests = []
+    for name, validator in item_validators.items():
+        for item in _entries(value.get(name)):
+            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+            item_digest = digest(kind, name, text)
+            if item_digest not in known and not validator.is_valid(item):
+                return False, []
+            digests.append(item_digest)
+    return True, digests
 
 
 def describe_value(value: Any) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial.transform import Rotation
 
 from ..model import FloatArray
 
@@ -83,6 +82,10 @@ def decompose_matrix(matrix: npt.NDArray[Any]) -> tuple[Transform, bool]:
         np.max(np.abs(rotation_matrix * scale - basis))
         > SHEAR_TOLERANCE * np.max(np.abs(scale))
     )
+    # Imported here: scipy.spatial takes a few tenths of a second to import,
+    # and only node matrices with a rotation need it.
+    from scipy.spatial.transform import Rotation
+
     quaternion = Rotation.from_matrix(rotation_matrix).as_quat()
     return (_vector3(translation), _quaternion(quaternion), _vector3(scale)), sheared
 

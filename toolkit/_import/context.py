@@ -24,6 +24,9 @@ class ModelContext:
     """One import of one model file: where it is and what went wrong so far.
 
     `name` is the model's path relative to the project root, as authors write it.
+    `files` lists every other file the import looked for (.bin, .mtl, textures),
+    resolved, including candidates that did not exist, so that caches can tell
+    when the result would change.
     """
 
     path: Path
@@ -31,6 +34,7 @@ class ModelContext:
     origin: Origin
     name: str
     warnings: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
 
     def error(self, detail: str) -> InvalidVenue:
         """Return `InvalidVenue` for this model with "model NAME: detail"."""
@@ -87,6 +91,7 @@ def resolve_inside(
             f"the path {uri!r} for {owner}, which leads outside the project",
             "move the file into the project and refer to it by a relative path",
         )
+    ctx.files.append(target)
     if not target.is_file():
         found = target.relative_to(root).as_posix()
         ctx.fail(f"{owner} file {uri!r} not found (looked for {found})")

@@ -55,6 +55,10 @@ class _ProjectResolver(trimesh.resolvers.Resolver):
         if not is_mtl and self.mtl_folder is not None:
             folders.insert(0, self.mtl_folder)
         base = next((f for f in folders if (f / name).is_file()), folders[0])
+        # A texture added later beside the MTL file would take precedence, so
+        # the candidates looked at before `base` are inputs of the import too.
+        for folder in folders[: folders.index(base)]:
+            self.ctx.files.append((folder / name).resolve())
         owner = "material library" if is_mtl else "texture"
         try:
             path = resolve_inside(self.ctx, name, owner, base, percent_encoded=False)
