@@ -368,12 +368,16 @@ def _duration_words(seconds: int) -> str:
 def _serve(args: argparse.Namespace) -> int:
     from functools import partial
 
+    from .cache import BuildCache, default_cache_dir
+    from .load import project_root
     from .serve import build_files, serve
 
+    cache = BuildCache(default_cache_dir(project_root(args.venue)))
     if not 0 <= args.port <= 65535:
         raise UsageError(f"invalid port {args.port}; use 0 to 65535")
     try:
-        serve(args.venue, partial(build_files, args.venue), port=args.port)
+        serve(args.venue, partial(build_files, args.venue, cache=cache),
+              port=args.port)
     except OSError as error:
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: "
                          f"{error.strerror}; pick another --port") from None

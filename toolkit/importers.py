@@ -149,7 +149,7 @@ def _read(ctx: ModelContext) -> ImportedModel:
         nodes = read_obj(ctx)
     else:
         nodes = read_gltf(ctx)
-    logger.info(
+    logger.debug(
         "imported model %s: %d root node(s), %d warning(s)",
         ctx.name,
         len(nodes),

@@ -289,12 +289,16 @@ class _Handler(SimpleHTTPRequestHandler):
             self.live.unsubscribe(listener)
 
 
-def build_files(venue_file: Path, *, player: bool = True) -> dict[str, bytes]:
-    """Build `venue_file` in memory: the bundle's files plus the web player's."""
+def build_files(venue_file: Path, *, player: bool = True,
+                cache: Any = None) -> dict[str, bytes]:
+    """Build `venue_file` in memory: the bundle's files plus the web player's.
+
+    `cache` is a `BuildCache`; with it, a save recompiles only what changed.
+    """
     from .bundle import prepare_bundle
     from .load import load_venue
 
-    bundle = prepare_bundle(load_venue(venue_file))
+    bundle = prepare_bundle(load_venue(venue_file, cache=cache), cache=cache)
     files = dict(bundle.files)
     if player:
         from .web import WebOptions, web_files
