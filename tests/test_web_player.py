@@ -1,9 +1,10 @@
 """The web player in Debian's headless Chromium, as a visitor uses it.
 
-One module fixture builds the exports (the test project, a hostile copy of it
-and, when it builds, the Nanjing venue), serves them from a loopback HTTP
-server and runs tests/web_player.mjs once, which drives every scenario in one
-browser. Each test checks one scenario's record. The tests skip, with the
+One module fixture builds the exports: the test project, a hostile copy of it,
+a venue whose screens show every kind of programme with video clips made here
+with PyAV, and the Nanjing venue when it builds. It serves them from a loopback
+HTTP server and runs tests/web_player.mjs once, which drives every scenario in
+one browser. Each test checks one scenario's record. The tests skip, with the
 reason, when Node, playwright-core, Chromium or export/node_modules is missing.
 """
 
@@ -14,12 +15,14 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from PIL import Image, ImageStat
@@ -37,6 +40,16 @@ MARKUP_TITLE = "<img src=x onerror=\"window.__xss='title';alert('title')\">"
 SCRIPT_TITLE = "<script>window.__xss='scene'</script>Garden"
 JAVASCRIPT_URL = "javascript:window.__xss='link';alert('link')"
 FEED_URL = "https://feed.example.org/status.json"
+
+# The screens venue's clock starts 12 s before its live session ends at 10:00.
+SCREENS_AT = "2020-06-22T09:59:48+08:00"
+# Solid colours of the generated clips and poster (sRGB).
+RED = (220, 40, 40)
+CYAN = (40, 200, 210)
+BLUE = (40, 60, 220)
+GREEN = (40, 200, 60)
+MAGENTA = (210, 40, 200)
+POSTER_YELLOW = (235, 200, 40)
 
 
 def _tool_paths() -> tuple[Path, Path]:
@@ -69,6 +82,9 @@ def _hostile_project(root: Path) -> Path:
     files["schedules/talks.yaml"] = files["schedules/talks.yaml"].replace(
         "    channel: main\n", "    channel: main\n    description: "
         "\"<b onmouseover=alert('description')>bold</b>\"\n", 1)
+    files["scenes/hall.yaml"] = files["scenes/hall.yaml"].replace("viewpoints:\n", (
+        "screens:\n  - {id: wall, channel: main, at: [0, 12, 4], size: [8, 4.5], "
+        f"rotate: 180, title: {json.dumps(MARKUP_TITLE)}}}\nviewpoints:\n"), 1)
     return write_project(root, files)
 
 
@@ -81,6 +97,7 @@ def _inject_javascript_link(bundle: Path) -> None:
     site["action"]["url"] = JAVASCRIPT_URL
     opening = next(s for s in tour["sessions"] if s["id"] == "opening")
     opening["stream"] = JAVASCRIPT_URL
+    opening["replay"] = JAVASCRIPT_URL
     manifest.write_text(json.dumps(tour, ensure_ascii=False), encoding="utf-8")
 
 
@@ -106,6 +123,169 @@ def _nanjing_scenes(site: Path) -> tuple[list[str], str | None]:
     return [scene["id"] for scene in tour["scenes"]], None
 
 
+def _write_clip(path: Path, container: str, codec: str, rgb: tuple[int, int, int],
+                options: dict[str, str] | None = None) -> None:
+    """Encode 2 s of one solid colour, 160 × 90 at 15 frames per second."""
+    import av
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w", format=container, options=options or {}) as output:
+        stream = output.add_stream(codec, rate=15)
+        stream.width, stream.height = 160, 90
+        stream.pix_fmt = "yuv420p"
+        if codec == "libx264":
+            stream.options = {"preset": "ultrafast"}
+        image = np.empty((90, 160, 3), np.uint8)
+        image[:] = rgb
+        for index in range(30):
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = index
+            for packet in stream.encode(frame):
+                output.mux(packet)
+        for packet in stream.encode():
+            output.mux(packet)
+
+
+def _write_media(media: Path) -> None:
+    """Write the clips that the screens venue streams: WebM, MP4 and HLS."""
+    _write_clip(media / "red.webm", "webm", "libvpx", RED)
+    _write_clip(media / "cyan.webm", "webm", "libvpx-vp9", CYAN)
+    _write_clip(media / "green.mp4", "mp4", "libx264", GREEN, {"movflags": "faststart"})
+    _write_clip(media / "magenta.webm", "webm", "libvpx", MAGENTA)
+    # HLS: one 2 s MPEG-TS segment of H.264 and a finished (VOD) playlist.
+    _write_clip(media / "hls" / "blue0.ts", "mpegts", "libx264", BLUE)
+    (media / "hls" / "blue.m3u8").write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
+        "#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2.0,\nblue0.ts\n#EXT-X-ENDLIST\n",
+        encoding="utf-8")
+
+
+SCREENS_VENUE = """\
+venue: screen-venue
+title: Screen test
+languages: [en, zh]
+timezone: Asia/Shanghai
+start: studio
+scenes: [studio, lobby]
+channels:
+  - {id: live, title: Live channel}
+  - {id: hls, title: HLS channel}
+  - {id: soon, title: Upcoming channel}
+  - {id: after, title: Replay channel}
+  - {id: dead, title: Dead channel}
+  - {id: missing, title: Missing channel}
+  - {id: stall, title: Stalled channel}
+  - {id: empty, title: Empty channel}
+schedules: [schedules/screens.yaml]
+"""
+
+SCREENS_SCHEDULE = """\
+sessions:
+  - {{id: live-clip, title: Live clip, channel: live,
+     start: "2020-06-22T09:00", end: "2020-06-22T10:00",
+     stream: "{media}/red.webm", replay: "{media}/cyan.webm"}}
+  - {{id: hls-talk, title: HLS talk, channel: hls,
+     start: "2020-06-22T09:00", end: "2020-06-22T11:00",
+     stream: "{media}/hls/blue.m3u8"}}
+  - {{id: soon-talk, title: Keynote soon, channel: soon,
+     start: "2020-06-22T10:20", end: "2020-06-22T11:00",
+     stream: "{media}/red.webm", poster: assets/poster.png}}
+  - {{id: after-talk, title: Morning talk, channel: after,
+     start: "2020-06-22T08:00", end: "2020-06-22T09:00", replay: "{media}/green.mp4"}}
+  - {{id: dead-talk, title: Dead stream, channel: dead,
+     start: "2020-06-22T09:00", end: "2020-06-22T11:00",
+     stream: "{closed}/live/dead.m3u8", poster: assets/poster.png}}
+  - {{id: missing-talk, title: Late clip, channel: missing,
+     start: "2020-06-22T09:00", end: "2020-06-22T11:00", stream: "{media}/late.webm"}}
+  - {{id: stall-talk, title: Stalled stream, channel: stall,
+     start: "2020-06-22T09:00", end: "2020-06-22T11:00", stream: "{stall}/stall.webm"}}
+"""
+
+# Two rows of four 3.2 × 1.8 m screens at y = 0, facing the viewpoint `front`.
+SCREENS_STUDIO = """\
+scene: studio
+title: Studio
+sky: {color: "#303848"}
+objects:
+  - id: floor
+    plane: {size: [40, 40]}
+    material: {color: "#555555"}
+hotspots:
+  - {id: watch-live, at: [-3, -3, 0.8], title: Watch the live clip, session: live-clip}
+  - {id: to-lobby, at: [3, -3, 0.8], title: Lobby, scene: lobby}
+screens:
+  - {id: live, channel: live, at: [-6, 0, 5.3], size: [3.2, 1.8], rotate: 180}
+  - {id: hls, channel: hls, at: [-2, 0, 5.3], size: [3.2, 1.8], rotate: 180}
+  - {id: soon, channel: soon, at: [2, 0, 5.3], size: [3.2, 1.8], rotate: 180}
+  - {id: after, channel: after, at: [6, 0, 5.3], size: [3.2, 1.8], rotate: 180}
+  - {id: dead, channel: dead, at: [-6, 0, 2.9], size: [3.2, 1.8], rotate: 180}
+  - {id: missing, channel: missing, at: [-2, 0, 2.9], size: [3.2, 1.8], rotate: 180}
+  - {id: stall, channel: stall, at: [2, 0, 2.9], size: [3.2, 1.8], rotate: 180}
+  - {id: empty, channel: empty, at: [6, 0, 2.9], size: [3.2, 1.8], rotate: 180,
+     title: Empty screen}
+viewpoints:
+  - {id: front, at: [0, -10, 4.1], look_at: [0, 0, 4.1]}
+"""
+
+SCREENS_LOBBY = """\
+scene: lobby
+title: Lobby
+objects:
+  - id: ground
+    plane: {size: [20, 20]}
+    material: {color: "#3a7a3a"}
+hotspots:
+  - {id: back, at: [0, 0, 1.5], title: Back to the studio, scene: studio}
+viewpoints:
+  - {id: door, at: [0, -10, 1.7], look_at: [0, 0, 1]}
+"""
+
+
+def _screens_project(root: Path, media_url: str, closed_url: str,
+                     stall_url: str) -> Path:
+    """Write the screens venue with its poster; return the venue file."""
+    schedule = SCREENS_SCHEDULE.format(media=media_url, closed=closed_url,
+                                       stall=stall_url)
+    write_project(root, {
+        "venues/screens.yaml": SCREENS_VENUE,
+        "schedules/screens.yaml": schedule,
+        "scenes/studio.yaml": SCREENS_STUDIO,
+        "scenes/lobby.yaml": SCREENS_LOBBY,
+    })
+    (root / "assets").mkdir()
+    Image.new("RGB", (320, 180), POSTER_YELLOW).save(root / "assets" / "poster.png")
+    return root / "venues" / "screens.yaml"
+
+
+def _screens_site(sites: Path, base: str, stall_port: int) -> dict[str, str] | str:
+    """Build the screens venue and its clips; return its config, or a skip reason.
+
+    Its streams come from `base`, from a loopback port that nothing listens
+    on, and from `stall_port`, which accepts connections but never responds.
+    """
+    try:
+        _write_media(sites / "media")
+    except ImportError as error:
+        return f"PyAV (av) is not installed, so no clips can be made: {error}"
+    venue = _screens_project(sites.parent / "screens-project", f"{base}/media",
+                             f"http://127.0.0.1:{_closed_port()}",
+                             f"http://127.0.0.1:{stall_port}")
+    _build(venue, sites / "screens")
+    return {
+        "at": quote(SCREENS_AT),
+        "lateSource": str(sites / "media" / "magenta.webm"),
+        "lateTarget": str(sites / "media" / "late.webm"),
+    }
+
+
+def _closed_port() -> int:
+    """Return a loopback port that nothing listens on (just released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -117,43 +297,66 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     core, chromium = _tool_paths()
     root = tmp_path_factory.mktemp("web")
     sites = root / "sites"
-
-    _build(write_project(root / "test-project"), sites / "test",
-           "--base-url", "https://tour.example.org/test/")
-    _build(_hostile_project(root / "hostile-project"), sites / "hostile")
-    _inject_javascript_link(sites / "hostile")
-    shutil.copytree(sites / "test", sites / "feed")
-    _add_status_feed(sites / "feed")
-    nanjing_scenes, nanjing_skip = _nanjing_scenes(sites / "nanjing")
-
+    sites.mkdir()
+    # The server starts first, because the screens venue names its URL.
     handler = functools.partial(_QuietHandler, directory=str(sites))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    config = {
-        "playwrightCore": str(core),
-        "chromium": str(chromium),
-        "outDir": str(root / "out"),
-        "sites": {name: f"{base}/{name}/"
-                  for name in ("test", "hostile", "feed", "nanjing")},
-        "feedUrl": FEED_URL,
-        "nanjingScenes": nanjing_scenes,
-    }
-    config_path = root / "config.json"
-    config_path.write_text(json.dumps(config), encoding="utf-8")
+    # Connections to this port wait in the kernel's queue and get no response.
+    stall = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    stall.bind(("127.0.0.1", 0))
+    stall.listen(16)
+
     try:
+        _build(write_project(root / "test-project"), sites / "test",
+               "--base-url", "https://tour.example.org/test/")
+        _build(_hostile_project(root / "hostile-project"), sites / "hostile")
+        _inject_javascript_link(sites / "hostile")
+        shutil.copytree(sites / "test", sites / "feed")
+        _add_status_feed(sites / "feed")
+        nanjing_scenes, nanjing_skip = _nanjing_scenes(sites / "nanjing")
+        screens = _screens_site(sites, base, stall.getsockname()[1])
+
+        config = {
+            "playwrightCore": str(core),
+            "chromium": str(chromium),
+            "outDir": str(root / "out"),
+            "sites": {name: f"{base}/{name}/"
+                      for name in ("test", "hostile", "feed", "nanjing", "screens")},
+            "feedUrl": FEED_URL,
+            "nanjingScenes": nanjing_scenes,
+            "screens": screens if isinstance(screens, dict) else None,
+        }
+        if not isinstance(screens, dict):
+            config["skip"] = ["screens"]
+        config_path = root / "config.json"
+        config_path.write_text(json.dumps(config), encoding="utf-8")
         completed = subprocess.run(
             ["node", str(SCRIPT), str(config_path)], capture_output=True, text=True,
             timeout=RUN_TIMEOUT_SECONDS, check=False,
             env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
     finally:
+        stall.close()
         server.shutdown()
         server.server_close()
     assert completed.returncode == 0, completed.stderr[-4000:]
     results = json.loads((root / "out" / "results.json").read_text(encoding="utf-8"))
     results["_nanjing_skip"] = nanjing_skip
+    results["_screens_skip"] = None if isinstance(screens, dict) else screens
+    results["_nanjing_media"] = _session_media(sites / "nanjing")
     yield results
+
+
+def _session_media(bundle: Path) -> list[str]:
+    """Return every stream and replay URL of a built bundle's sessions."""
+    manifest = bundle / "tour.json"
+    if not manifest.is_file():
+        return []
+    tour = json.loads(manifest.read_text(encoding="utf-8"))
+    return sorted({session[key] for session in tour.get("sessions", [])
+                   for key in ("stream", "replay") if session.get(key)})
 
 
 def _record(runs: dict[str, Any], name: str) -> dict[str, Any]:
@@ -476,6 +679,261 @@ def test_nanjing_boards_render(runs: dict[str, Any]) -> None:
               if isinstance(board, dict) and "screenshot" in board}
     assert boards, "no Nanjing board was shown"
     for name, board in boards.items():
-        assert _errors(board["log"]) == [], name
+        # Screens try their sessions' streams, which the test browser aborts.
+        assert _expected_errors(board["log"], runs["_nanjing_media"]) == [], name
         assert board["list"], f"{name} shows no hotspots"
         _assert_not_blank(board["screenshot"])
+
+
+# -- screens ---------------------------------------------------------------------------
+
+
+def _screens(runs: dict[str, Any], name: str) -> dict[str, Any]:
+    if runs["_screens_skip"]:
+        pytest.skip(runs["_screens_skip"])
+    return _record(runs, name)
+
+
+def _pixel(path: str, box: dict[str, float], down: float = 0.5) -> tuple[float, ...]:
+    """Return the mean colour of 5 × 5 pixels in `box`, centred, `down` its height."""
+    assert box is not None, "the screen is not in front of the camera"
+    x = round((box["left"] + box["right"]) / 2)
+    y = round(box["top"] + down * (box["bottom"] - box["top"]))
+    patch = Image.open(path).convert("RGB").crop((x - 2, y - 2, x + 3, y + 3))
+    return tuple(ImageStat.Stat(patch).mean)
+
+
+def _assert_color(path: str, box: dict[str, float], expected: tuple[int, int, int],
+                  down: float = 0.5) -> None:
+    actual = _pixel(path, box, down)
+    assert all(abs(a - e) < 30 for a, e in zip(actual, expected, strict=True)), (
+        f"{path}: expected about {expected} at {box}, got {actual}")
+
+
+def _expected_errors(log: dict[str, Any], urls: list[str]) -> list[str]:
+    """Return `_errors` without the loads of `urls`, which fail on purpose."""
+    failing = tuple(urls)
+    problems = [f"console error: {entry['text']}" for entry in log["console"]
+                if entry["type"] == "error"
+                and not (entry.get("url") or "").startswith(failing)]
+    problems += [f"page error: {error}" for error in log["pageErrors"]]
+    problems += [f"off-host request: {url}" for url in log["offHost"]
+                 if not url.startswith(failing)]
+    return problems
+
+
+def _failing_streams(record: dict[str, Any]) -> list[str]:
+    """Return the screens venue's URLs that fail on purpose: dead, missing, stalled."""
+    screens = record["first"]["screens"]
+    return [screens[name]["url"] for name in ("dead", "missing", "stall")]
+
+
+def test_screen_plays_live_stream(runs: dict[str, Any]) -> None:
+    first = _screens(runs, "screens")["first"]
+    live = first["screens"]["live"]
+    assert live["kind"] == "live"
+    assert live["session"] == "live-clip"
+    assert live["shows"] == "video"
+    assert live["url"].endswith("/media/red.webm")
+    _assert_color(first["screenshot"], first["boxes"]["live"], RED)
+
+
+def test_screen_plays_native_hls(runs: dict[str, Any]) -> None:
+    first = _screens(runs, "screens")["first"]
+    assert first["screens"]["hls"]["shows"] == "video"
+    _assert_color(first["screenshot"], first["boxes"]["hls"], BLUE)
+
+
+def test_screen_plays_hls_through_hlsjs(runs: dict[str, Any]) -> None:
+    screens = _screens(runs, "screens")
+    record = screens["hlsJs"]
+    assert record["screens"]["hls"]["shows"] == "video"
+    _assert_color(record["screenshot"], record["boxes"]["hls"], BLUE)
+    assert any(r["url"].endswith("/hls.min.mjs") for r in record["log"]["requests"])
+    # hls.js reports the unreachable playlist as a fatal error.
+    dead = record["screens"]["dead"]
+    assert dead["shows"] == "card"
+    assert dead["lastError"] == "manifestLoadError"
+    assert _expected_errors(record["log"], _failing_streams(screens)) == []
+
+
+def test_screen_counts_down_before_start(runs: dict[str, Any]) -> None:
+    first = _screens(runs, "screens")["first"]
+    soon = first["screens"]["soon"]
+    assert soon["kind"] == "upcoming"
+    assert soon["session"] == "soon-talk"
+    assert soon["shows"] == "card"
+    card = soon["card"]
+    assert card["badge"]["text"] == "Upcoming"
+    assert card["title"] == "Keynote soon"
+    # The clock starts at 09:59:48 and the talk at 10:20.
+    assert re.fullmatch(r"Starts in 00:20:[01]\d", card["detail"]), card["detail"]
+    assert card["posterUrl"].endswith(".png")
+    _assert_color(first["screenshot"], first["boxes"]["soon"], POSTER_YELLOW, down=0.4)
+
+
+def test_screen_plays_last_replay(runs: dict[str, Any]) -> None:
+    first = _screens(runs, "screens")["first"]
+    after = first["screens"]["after"]
+    assert after["kind"] == "replay"
+    assert after["session"] == "after-talk"
+    assert after["shows"] == "video"
+    _assert_color(first["screenshot"], first["boxes"]["after"], GREEN)
+
+
+def test_screen_switches_to_replay_at_end(runs: dict[str, Any]) -> None:
+    later = _screens(runs, "screens")["later"]
+    live = later["screens"]["live"]
+    assert live["kind"] == "replay"
+    assert live["session"] == "live-clip"
+    assert live["shows"] == "video"
+    assert live["url"].endswith("/media/cyan.webm")
+    _assert_color(later["screenshot"], later["boxes"]["live"], CYAN)
+
+
+def test_screen_without_session_shows_card(runs: dict[str, Any]) -> None:
+    empty = _screens(runs, "screens")["first"]["screens"]["empty"]
+    assert empty["kind"] == "none"
+    assert empty["session"] == None
+    assert empty["shows"] == "card"
+    assert empty["card"]["heading"] == "Empty screen"
+    assert empty["card"]["message"] == "No session scheduled"
+
+
+@pytest.mark.parametrize("screen", ["dead", "missing"])
+def test_unreachable_stream_falls_back(runs: dict[str, Any], screen: str) -> None:
+    first = _screens(runs, "screens")["first"]
+    state = first["screens"][screen]
+    assert state["kind"] == "live"
+    assert state["shows"] == "card"
+    assert state["failures"] == 1
+    assert state["card"]["note"] == ("The video could not be loaded. "
+                                     "It will be tried again shortly.")
+    assert state["card"]["badge"]["text"] == "Live now"
+    if screen == "dead":  # it has a poster
+        _assert_color(first["screenshot"], first["boxes"]["dead"], POSTER_YELLOW,
+                      down=0.4)
+
+
+def test_page_keeps_rendering_while_streams_fail(runs: dict[str, Any]) -> None:
+    record = _screens(runs, "screens")
+    # requestAnimationFrame ticks while streams fail, retry and time out. A
+    # frozen page would run none. Software WebGL on two busy cores ran 8 to
+    # 17 in a second while four clips played.
+    assert record["first"]["animationFrames"] >= 5
+    assert record["later"]["animationFrames"] >= 5
+    assert _expected_errors(record["log"], _failing_streams(record)) == []
+
+
+def test_screen_retries_and_recovers(runs: dict[str, Any]) -> None:
+    later = _screens(runs, "screens")["later"]
+    missing = later["screens"]["missing"]
+    assert missing["shows"] == "video"
+    assert missing["failures"] == 0
+    _assert_color(later["screenshot"], later["boxes"]["missing"], MAGENTA)
+
+
+def test_stream_without_frames_times_out(runs: dict[str, Any]) -> None:
+    first, later = (_screens(runs, "screens")[key] for key in ("first", "later"))
+    assert first["screens"]["stall"]["card"]["note"] == "Connecting…"
+    stall = later["screens"]["stall"]
+    assert stall["shows"] == "card"
+    assert stall["lastError"] == "no data or picture for 12 s"
+
+
+def test_screen_list_names_programme(runs: dict[str, Any]) -> None:
+    entries = {entry["id"]: entry for entry in _screens(runs, "screens")["list"]}
+    assert entries["live"]["title"] == "Live channel"
+    assert entries["live"]["detail"] == "Live now: Live clip"
+    assert entries["soon"]["detail"] == "Upcoming: Keynote soon"
+    assert entries["after"]["detail"] == "Replay: Morning talk"
+    assert entries["empty"]["title"] == "Empty screen"
+    assert entries["empty"]["detail"] == "No session scheduled"
+    assert entries["empty"]["disabled"] == "true"
+
+
+def test_screen_click_opens_session(runs: dict[str, Any]) -> None:
+    record = _screens(runs, "screens")
+    assert record["hlsPanel"]["kind"] == "session"
+    assert record["hlsPanel"]["id"] == "hls-talk"
+    assert record["hlsPanel"]["title"] == "HLS talk"
+    assert "Live now" in record["hlsPanel"]["text"]
+    # The live clip's session has a hotspot, whose panel opens instead.
+    assert record["livePanel"]["kind"] == "hotspot"
+    assert record["livePanel"]["id"] == "watch-live"
+    assert not record["emptyPanel"]["open"]
+
+
+def test_screen_sound_needs_visitor(runs: dict[str, Any]) -> None:
+    record = _screens(runs, "screens")
+    assert all(state["muted"] for state in record["first"]["screens"].values())
+    assert record["soundButton"] == "Turn on the screen sound"
+    assert not record["unmuted"]["hls"]["muted"]
+    assert record["unmuted"]["after"]["muted"]
+    assert record["soundButtonAfter"] == "Turn off the screen sound"
+
+
+def test_hidden_page_pauses_screens(runs: dict[str, Any]) -> None:
+    hidden = _screens(runs, "screens")["hidden"]
+    playing = [name for name, state in hidden.items() if state["paused"] is False]
+    assert playing == []
+    assert hidden["hls"]["paused"] is True
+
+
+def test_leaving_scene_frees_screens(runs: dict[str, Any]) -> None:
+    record = _screens(runs, "screens")
+    before, left = record["before"], record["left"]
+    assert before["videos"] >= 4
+    assert left["screens"] == 0
+    assert left["playing"] == 0
+    assert left["loaded"] == 0
+    assert left["disposedTextures"] == before["textures"]
+    assert left["pictureMaterials"] == ["MeshStandardMaterial"] * 8
+
+
+def test_screens_resume_on_return(runs: dict[str, Any]) -> None:
+    back = _screens(runs, "screens")["back"]
+    assert back["screens"]["hls"]["shows"] == "video"
+    _assert_color(back["screenshot"], back["boxes"]["hls"], BLUE)
+
+
+def test_screen_title_markup_is_text(runs: dict[str, Any]) -> None:
+    record = _record(runs, "hostile")
+    assert record["screenList"] == [MARKUP_TITLE]
+    wall = record["screens"]["wall"]
+    assert wall["card"]["heading"] == MARKUP_TITLE
+    assert record["flag"] is None
+    assert record["log"]["dialogs"] == []
+
+
+def test_screen_ignores_javascript_stream(runs: dict[str, Any]) -> None:
+    record = _record(runs, "hostile")
+    wall = record["screens"]["wall"]
+    assert wall["session"] == "opening"
+    assert wall["url"] is None
+    assert wall["shows"] == "card"
+    assert not any(r["url"].startswith("javascript") for r in record["log"]["requests"])
+    assert "only http and https links are allowed" in record["screenPanel"]["text"]
+
+
+def _nanjing_board(runs: dict[str, Any], scene: str) -> dict[str, Any]:
+    if runs["_nanjing_skip"]:
+        pytest.skip(runs["_nanjing_skip"])
+    boards = _record(runs, "nanjing")
+    name = next((name for name in boards if name.startswith(f"{scene}-")), None)
+    assert name is not None, f"no board of {scene}"
+    board: dict[str, Any] = boards[name]
+    return board
+
+
+def test_nanjing_screens_fall_back(runs: dict[str, Any]) -> None:
+    board = _nanjing_board(runs, "global-summit")
+    kinds = {name: state["kind"] for name, state in board["screens"].items()}
+    assert kinds == {"guest-country": "replay", "t20": "replay",
+                     "overseas-dialogue": "live"}
+    for name, state in board["screens"].items():
+        assert state["shows"] == "card", name
+        assert state["failures"] >= 1, name
+        assert state["card"]["noteError"], name
+        assert state["card"]["posterUrl"] is None, name
+    assert board["log"]["offHost"], "the live screens requested no stream"

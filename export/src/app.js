@@ -1,6 +1,7 @@
 // The player: one tour bundle, the visitor's language and clock, the scene
-// on show, its hotspots, viewpoints and tours, and the URL that mirrors the
-// view. The 3D stage is optional: without WebGL the lists and panels work.
+// on show, its hotspots, screens, viewpoints and tours, and the URL that
+// mirrors the view. The 3D stage is optional: without WebGL the lists and
+// panels work.
 
 import { Vector3 } from 'three';
 import { checkTimeZone } from './clock.js';
@@ -9,10 +10,11 @@ import { replaceView } from './deeplink.js';
 import { createMarker, markerColor, updateMarker } from './markers.js';
 import { Panel } from './panel.js';
 import { SceneLoader } from './scenes.js';
+import { ScreenSet } from './screens.js';
 import { createSky } from './sky.js';
 import { flightSeconds } from './stage.js';
 import { pickText, uiText } from './text.js';
-import { sessionLink, sessionStatus } from './sessions.js';
+import { channelProgramme, sessionLink, sessionStatus } from './sessions.js';
 import { StatusFeed } from './feed.js';
 import { TourPlayer } from './tour.js';
 import { Ui } from './ui.js';
@@ -39,11 +41,18 @@ export class Player {
     this.scenes = new Map(tour.scenes.map((scene) => [scene.id, scene]));
     this.sessions = new Map((tour.sessions ?? []).map((session) => [session.id, session]));
     this.channels = new Map((tour.channels ?? []).map((channel) => [channel.id, channel]));
+    this.channelSessions = new Map();
+    for (const session of this.sessions.values()) {
+      const list = this.channelSessions.get(session.channel) ?? [];
+      list.push(session);
+      this.channelSessions.set(session.channel, list);
+    }
 
     this.sceneId = null;
     this.sceneInfo = null;
     this.nodes = { hotspots: new Map(), viewpoints: new Map() };
     this.markers = new Map();
+    this.screens = null; // a ScreenSet while a scene is on the stage
     this.viewpointId = null;
     this.openHotspotId = null;
     this.loadToken = 0;
@@ -61,6 +70,7 @@ export class Player {
 
     if (stage) {
       stage.addEventListener('markerclick', (event) => this.openHotspot(event.detail.id));
+      stage.addEventListener('screenclick', (event) => this.openScreen(event.detail.id));
       stage.addEventListener('usermove', () => this.onUserMove());
     }
     document.addEventListener('keydown', (event) => this.onKeyDown(event));
@@ -127,6 +137,12 @@ export class Player {
   /** Return the URL to watch `session` in `status`, the feed's links first. */
   sessionLink(session, status) {
     return sessionLink(session, status, this.feed.overrides.get(session.id));
+  }
+
+  /** Return what `screen` (a scene's screens entry) shows now: {kind, session}. */
+  screenProgramme(screen) {
+    return channelProgramme(this.channelSessions.get(screen.channel) ?? [],
+      (session) => this.sessionStatus(session));
   }
 
   // -- scenes --------------------------------------------------------------------
@@ -199,10 +215,14 @@ export class Player {
     this.prefetchNeighbours(info);
   }
 
-  /** Put a loaded scene on the stage: model, sky, ambient light and markers. */
+  /** Put a loaded scene on the stage: model, sky, ambient light, markers and screens. */
   async mountScene(info, gltf) {
     const model = gltf.scene;
     const sky = createSky(info.sky, (path) => bundleUrl(path, this.baseUrl));
+    // The parsed scene is cached and may be shown again, so the screens give
+    // its pictures their own materials back before it leaves the stage.
+    this.screens?.dispose();
+    this.screens = null;
     this.stage.setContent(model, sky, info.ambient);
     sky.ready.then(() => this.stage.invalidate());
 
@@ -225,6 +245,7 @@ export class Player {
     }
     this.redrawMarkers();
     this.stage.setMarkers([...this.markers.values()]);
+    this.screens = new ScreenSet(this, this.stage, model, info);
   }
 
   /** Download the scenes that this scene's hotspots lead to, after it is shown. */
@@ -315,6 +336,33 @@ export class Player {
     this.syncUrl();
   }
 
+  /**
+   * Open the panel of session `id`: the panel of a hotspot of this scene that
+   * opens it, else a panel of the session alone.
+   */
+  openSession(id, { focus = false, opener = null } = {}) {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    const hotspot = this.sceneInfo?.hotspots?.find((item) => item.action?.type === 'session'
+      && item.action.session === id);
+    if (hotspot) {
+      this.openHotspot(hotspot.id, { focus, opener });
+      return;
+    }
+    this.openHotspotId = null;
+    this.stage?.setPriorityHotspot(null);
+    this.view.markOpenHotspot(null);
+    this.panel.showSession(session, { focus, opener });
+    this.syncUrl();
+  }
+
+  /** Open the panel of the session that screen `id` shows, if it shows one. */
+  openScreen(id, options = {}) {
+    const screen = this.sceneInfo?.screens?.find((item) => item.id === id);
+    const { session } = screen ? this.screenProgramme(screen) : { session: null };
+    if (session) this.openSession(session.id, options);
+  }
+
   openShare({ opener = null } = {}) {
     this.openHotspotId = null;
     this.view.markOpenHotspot(null);
@@ -357,9 +405,13 @@ export class Player {
     if (this.sceneInfo) {
       this.view.renderScene();
       this.redrawMarkers();
+      this.screens?.update();
       document.title = `${this.sceneName(this.sceneId)} · ${this.text(this.venue.title)}`;
       if (this.panel.content?.kind === 'hotspot') {
         this.panel.showHotspot(this.hotspot(this.panel.content.id), { opener: this.panel.opener });
+      } else if (this.panel.content?.kind === 'session') {
+        const session = this.sessions.get(this.panel.content.id);
+        this.panel.showSession(session, { opener: this.panel.opener });
       } else if (this.panel.content?.kind === 'share') {
         this.panel.showShare({ opener: this.panel.opener });
       }
@@ -372,6 +424,8 @@ export class Player {
     if (!this.sceneInfo) return;
     this.redrawMarkers();
     this.view.refreshHotspotStatuses();
+    this.view.refreshScreens();
+    this.screens?.update();
     this.panel.refresh();
   }
 

@@ -82,11 +82,28 @@ function hotspotScreenPosition(id) {
   return player.stage.project(sprite.position);
 }
 
+/**
+ * Return the box that screen `id`'s picture covers on the page, in CSS
+ * pixels ({left, top, right, bottom}), or null when it is not in front.
+ */
+function screenPictureBox(id) {
+  const player = window.venuePlayer.player;
+  const corners = player?.screens?.pictureCorners(id);
+  if (!corners || !player.stage) return null;
+  const points = corners.map((corner) => player.stage.project(corner));
+  if (points.some((point) => point === null)) return null;
+  const xs = points.map((point) => point.x);
+  const ys = points.map((point) => point.y);
+  return { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
+}
+
 window.venuePlayer = {
   player: null,
   ready: null,
   state: () => window.venuePlayer.player?.state() ?? null,
+  screens: () => window.venuePlayer.player?.screens?.state() ?? [],
   hotspotScreenPosition,
+  screenPictureBox,
 };
 window.venuePlayer.ready = start().catch((error) => {
   console.error(error);

@@ -1,6 +1,7 @@
-// The hotspot panel: what a hotspot opens (session status, countdown, video,
-// links, scene and viewpoint actions) and the share section with the deep
-// link and its QR code. All bundle text goes in as text nodes.
+// The panel: what a hotspot opens (session status, countdown, video, links,
+// scene and viewpoint actions), a session shown on a screen, and the share
+// section with the deep link and its QR code. All bundle text goes in as
+// text nodes.
 
 import { formatCountdown, formatSessionTime } from './clock.js';
 import { bundleUrl, clear, el, webUrl } from './dom.js';
@@ -34,7 +35,7 @@ export class Panel {
     const action = hotspot.action ?? {};
     let refresh = () => false;
     if (action.type === 'session') {
-      refresh = this.sessionSection(hotspot, player.sessions.get(action.session));
+      refresh = this.sessionSection(player.sessions.get(action.session), this.title.textContent);
     } else if (action.type === 'scene') {
       const name = player.sceneName(action.scene);
       this.body.append(el('p', { className: 'panel-actions' }, [
@@ -62,6 +63,17 @@ export class Panel {
     if (description) this.body.append(el('p', { className: 'description', text: description }));
     this.body.append(this.shareSection({ scene: player.sceneId, hotspot: hotspot.id }));
     this.content = { kind: 'hotspot', id: hotspot.id, refresh };
+    this.show(focus, opener);
+  }
+
+  /** Show the panel of `session` alone, as a screen opens it. */
+  showSession(session, { focus = false, opener = null } = {}) {
+    this.reset();
+    const player = this.player;
+    this.title.textContent = player.text(session.title) || session.id;
+    const refresh = this.sessionSection(session, this.title.textContent);
+    this.body.append(this.shareSection({ scene: player.sceneId }));
+    this.content = { kind: 'session', id: session.id, refresh };
     this.show(focus, opener);
   }
 
@@ -102,13 +114,23 @@ export class Panel {
   /** Update statuses and countdowns; rebuild when a session's status changed. */
   refresh() {
     if (!this.content) return;
-    if (this.content.refresh() && this.content.kind === 'hotspot' && !this.video) {
+    if (!this.content.refresh() || this.video) return;
+    if (this.content.kind === 'hotspot') {
       const hotspot = this.player.hotspot(this.content.id);
       if (hotspot) this.showHotspot(hotspot, { opener: this.opener });
+    } else if (this.content.kind === 'session') {
+      const session = this.player.sessions.get(this.content.id);
+      if (session) this.showSession(session, { opener: this.opener });
     }
   }
 
-  sessionSection(hotspot, session) {
+  /**
+   * Append `session`'s status, countdown, details and watch block; `heading`
+   * is the panel's title, which the session title does not repeat. Returns
+   * the refresh function: true when the status changed and the panel needs
+   * rebuilding.
+   */
+  sessionSection(session, heading) {
     const player = this.player;
     if (!session) return () => false;
     let status = player.sessionStatus(session);
@@ -126,7 +148,7 @@ export class Panel {
     this.body.append(statusLine, countdown);
 
     const title = player.text(session.title);
-    if (title && title !== player.hotspotLabel(hotspot)) {
+    if (title && title !== heading) {
       this.body.append(el('p', { className: 'session-title', text: title }));
     }
     this.body.append(el('p', { className: 'session-time' }, [
@@ -150,7 +172,8 @@ export class Panel {
     }
     const description = player.text(session.description);
     if (description) this.body.append(el('p', { className: 'description', text: description }));
-    this.body.append(this.watchBlock(session, status, title));
+    const sound = this.screenSoundButton(session);
+    this.body.append(this.watchBlock(session, status, title), sound.element);
 
     return () => {
       const now = player.sessionStatus(session);
@@ -159,8 +182,37 @@ export class Panel {
         return true;
       }
       if (status === 'upcoming') updateCountdown();
+      sound.update();
       return false;
     };
+  }
+
+  /**
+   * Return {element, update}: a button that turns on or off the sound of the
+   * screens that show `session`, hidden while none does. Screens start muted.
+   */
+  screenSoundButton(session) {
+    const player = this.player;
+    const button = el('button', {
+      className: 'button screen-sound',
+      attrs: { type: 'button' },
+      on: {
+        click: () => {
+          player.screens?.setSound(session.id, !player.screens.soundOn(session.id));
+          update();
+        },
+      },
+    });
+    const element = el('p', { className: 'panel-actions' }, [button]);
+    const update = () => {
+      const shown = Boolean(player.screens?.shows(session.id));
+      element.hidden = !shown;
+      const soundOn = shown && player.screens.soundOn(session.id);
+      const text = player.ui(soundOn ? 'screen_sound_off' : 'screen_sound_on');
+      if (button.textContent !== text) button.textContent = text;
+    };
+    update();
+    return { element, update };
   }
 
   posterUrl(session) {
@@ -209,7 +261,7 @@ export class Panel {
   startVideo(screen, url, poster, title) {
     const player = this.player;
     this.video?.destroy();
-    this.video = playVideo(screen, {
+    const video = playVideo(screen, {
       url,
       poster,
       label: title,
@@ -230,6 +282,9 @@ export class Panel {
         }));
       },
     });
+    // One sound at a time: the panel's video silences the screens.
+    video.video.addEventListener('play', () => player.screens?.muteAll());
+    this.video = video;
   }
 
   /** Return an http(s) link that opens in a new tab, or a note when blocked. */

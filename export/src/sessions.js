@@ -30,6 +30,32 @@ export function sessionLink(session, status, override = null) {
   return null;
 }
 
+/**
+ * Return what a screen on a channel shows: {kind, session}. `sessions` are
+ * the channel's sessions and `statusOf(session)` their status now. The
+ * order of precedence: the live session (the latest to start, if several),
+ * else the next upcoming one (the earliest to start), else the last replay
+ * (the latest to end), else kind 'none' with a null session.
+ */
+export function channelProgramme(sessions, statusOf) {
+  const byStatus = { live: [], upcoming: [], replay: [] };
+  for (const session of sessions) byStatus[statusOf(session)]?.push(session);
+  const start = (session) => Date.parse(session.start);
+  const end = (session) => Date.parse(session.end);
+  // reduce keeps the first of equals, so ties go to the order in tour.json.
+  const pick = (list, better) => list.reduce((best, item) => (better(item, best) ? item : best));
+  if (byStatus.live.length) {
+    return { kind: 'live', session: pick(byStatus.live, (a, b) => start(a) > start(b)) };
+  }
+  if (byStatus.upcoming.length) {
+    return { kind: 'upcoming', session: pick(byStatus.upcoming, (a, b) => start(a) < start(b)) };
+  }
+  if (byStatus.replay.length) {
+    return { kind: 'replay', session: pick(byStatus.replay, (a, b) => end(a) > end(b)) };
+  }
+  return { kind: 'none', session: null };
+}
+
 /** Return milliseconds until the session starts at `nowMs` (0 once started). */
 export function timeToStart(session, nowMs) {
   return Math.max(0, Date.parse(session.start) - nowMs);

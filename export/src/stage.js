@@ -1,16 +1,21 @@
 // The 3D stage: renderer, camera, orbit controls, the shown scene, its sky,
-// hotspot markers, camera flights and picking. It draws a frame only when
-// something changed (or always while a WebXR session runs).
+// hotspot markers, camera flights and picking of markers and screens. It
+// draws a frame only when something changed (or always while a WebXR session
+// runs); screens ask for a frame for every new video frame.
 
 import {
   AmbientLight,
   Box3,
   Color,
+  Frustum,
   Group,
   MathUtils,
+  Matrix4,
   PerspectiveCamera,
   Quaternion,
+  Raycaster,
   Scene,
+  Vector2,
   Vector3,
   WebGLRenderer,
 } from 'three';
@@ -54,6 +59,10 @@ export class Stage extends EventTarget {
     this.scene.add(this.content, this.markers);
     this.skyDome = null;
     this.priorityHotspot = null;
+    this.screenIds = new Map(); // screen node -> screen id
+    this.raycaster = new Raycaster();
+    this.frustum = new Frustum();
+    this.viewProjection = new Matrix4();
 
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = true;
@@ -108,6 +117,25 @@ export class Stage extends EventTarget {
     this.markers.clear();
     if (sprites.length) this.markers.add(...sprites);
     this.invalidate();
+  }
+
+  /** Make the screens in `nodes` (a Map of screen id to its node in the content) pickable. */
+  setScreens(nodes) {
+    this.screenIds = new Map([...nodes].map(([id, node]) => [node, id]));
+  }
+
+  /**
+   * Return true when `object` may be seen: its bounding sphere meets the
+   * camera's view, even when something else is in front of it. Always true
+   * in VR.
+   */
+  inView(object) {
+    if (this.renderer.xr.isPresenting) return true;
+    this.camera.updateMatrixWorld();
+    this.viewProjection.multiplyMatrices(this.camera.projectionMatrix,
+      this.camera.matrixWorldInverse);
+    this.frustum.setFromProjectionMatrix(this.viewProjection);
+    return this.frustum.intersectsObject(object);
   }
 
   /** Return the current camera pose: position, quaternion, target and fov. */
@@ -303,6 +331,25 @@ export class Stage extends EventTarget {
     return best ? best.sprite.userData.hotspotId : null;
   }
 
+  /**
+   * Return the id of the screen seen at client pixel (x, y), or null. Only
+   * the nearest surface counts, so a screen behind a wall is not picked.
+   */
+  pickScreen(x, y) {
+    if (!this.screenIds.size) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const ndc = new Vector2(((x - rect.left) / rect.width) * 2 - 1,
+      1 - ((y - rect.top) / rect.height) * 2);
+    this.camera.updateMatrixWorld();
+    this.raycaster.setFromCamera(ndc, this.camera);
+    const hit = this.raycaster.intersectObject(this.content, true)[0];
+    for (let node = hit?.object; node && node !== this.content; node = node.parent) {
+      const id = this.screenIds.get(node);
+      if (id !== undefined) return id;
+    }
+    return null;
+  }
+
   installPicking() {
     let down = null;
     this.canvas.addEventListener('pointerdown', (event) => {
@@ -313,12 +360,20 @@ export class Stage extends EventTarget {
       const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX) return;
+      // Markers are drawn over everything, so they win over screens.
       const id = this.pick(event.clientX, event.clientY);
-      if (id) this.dispatchEvent(new CustomEvent('markerclick', { detail: { id } }));
+      if (id) {
+        this.dispatchEvent(new CustomEvent('markerclick', { detail: { id } }));
+        return;
+      }
+      const screen = this.pickScreen(event.clientX, event.clientY);
+      if (screen) this.dispatchEvent(new CustomEvent('screenclick', { detail: { id: screen } }));
     });
     this.canvas.addEventListener('pointermove', (event) => {
       if (event.buttons) return;
-      this.canvas.style.cursor = this.pick(event.clientX, event.clientY) ? 'pointer' : '';
+      const over = this.pick(event.clientX, event.clientY)
+        || this.pickScreen(event.clientX, event.clientY);
+      this.canvas.style.cursor = over ? 'pointer' : '';
     });
   }
 }

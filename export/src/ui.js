@@ -1,7 +1,8 @@
 // The page around the 3D view. The top bar has the scenes, clock, language,
-// share and VR buttons. The sidebar mirrors every hotspot of the scene as a
-// button and lists the viewpoints and tours. Below them are the tour caption,
-// the loading indicator, notices and the screen reader announcer.
+// share and VR buttons. The sidebar mirrors every hotspot and screen of the
+// scene as a button and lists the viewpoints and tours. Below them are the
+// tour caption, the loading indicator, notices and the screen reader
+// announcer.
 
 import { formatClock } from './clock.js';
 import { clear, el } from './dom.js';
@@ -15,6 +16,7 @@ export class Ui {
     this.player = player;
     this.sceneList = byId('scene-list');
     this.hotspotList = byId('hotspot-list');
+    this.screenList = byId('screen-list');
     this.viewpointList = byId('viewpoint-list');
     this.tourList = byId('tour-list');
     this.languageSwitch = byId('language-switch');
@@ -89,7 +91,10 @@ export class Ui {
     if (this.clock.textContent !== text) this.clock.textContent = text;
   }
 
-  /** Rebuild the scene buttons, the scene's texts and its hotspot, viewpoint and tour lists. */
+  /**
+   * Rebuild the scene buttons, the scene's texts and its lists of hotspots,
+   * screens, viewpoints and tours.
+   */
   renderScene() {
     const player = this.player;
     const info = player.sceneInfo;
@@ -103,6 +108,7 @@ export class Ui {
       scene: player.text(info.title),
     }));
     this.renderHotspots();
+    this.renderScreens();
     this.renderViewpoints();
     this.renderTours();
   }
@@ -177,6 +183,70 @@ export class Ui {
       const detail = this.hotspotDetail(hotspot);
       if (button.dataset.status === detail.status) continue;
       button.dataset.status = detail.status;
+      button.querySelector('.item-detail').textContent = detail.text;
+      button.querySelector('.item-dot').style.background = detail.color;
+    }
+  }
+
+  /** Return how a screen's list entry reads: {key, text, color, session}. */
+  screenDetail(screen) {
+    const player = this.player;
+    const { kind, session } = player.screenProgramme(screen);
+    if (!session) {
+      return {
+        key: 'none',
+        text: player.ui('screen_no_session'),
+        color: markerColor('session', 'ended'),
+        session: null,
+      };
+    }
+    const status = player.ui(kind === 'replay' ? 'screen_replay' : `status_${kind}`);
+    const title = player.text(session.title) || session.id;
+    return {
+      key: `${kind}|${session.id}|${player.lang}`,
+      text: player.ui('screen_detail', { status, title }),
+      color: markerColor('session', kind),
+      session,
+    };
+  }
+
+  /** List the scene's screens; each button opens the session that its screen shows. */
+  renderScreens() {
+    const player = this.player;
+    const screens = player.sceneInfo.screens ?? [];
+    clear(this.screenList);
+    byId('screens-section').hidden = screens.length === 0;
+    for (const screen of screens) {
+      const channel = player.channels.get(screen.channel);
+      const name = player.text(screen.title) || player.text(channel?.title) || screen.id;
+      const button = el('button', {
+        className: 'button item',
+        attrs: { type: 'button', 'aria-controls': 'panel' },
+        dataset: { screen: screen.id },
+        on: {
+          click: (event) => player.openScreen(screen.id, { focus: true, opener: event.currentTarget }),
+        },
+      }, [
+        el('span', { className: 'item-dot', attrs: { 'aria-hidden': 'true' } }),
+        el('span', { className: 'item-title', text: name }),
+        el('span', { className: 'item-detail' }),
+      ]);
+      this.screenList.append(el('li', {}, [button]));
+    }
+    this.refreshScreens();
+  }
+
+  /** Update the status and session title in each screen's list entry. */
+  refreshScreens() {
+    const screens = this.player.sceneInfo?.screens ?? [];
+    for (const button of this.screenList.querySelectorAll('button[data-screen]')) {
+      const screen = screens.find((item) => item.id === button.dataset.screen);
+      if (!screen) continue;
+      const detail = this.screenDetail(screen);
+      if (button.dataset.showing === detail.key) continue;
+      button.dataset.showing = detail.key;
+      button.dataset.session = detail.session?.id ?? '';
+      button.setAttribute('aria-disabled', String(!detail.session));
       button.querySelector('.item-detail').textContent = detail.text;
       button.querySelector('.item-dot').style.background = detail.color;
     }

@@ -1,8 +1,9 @@
-// Session video in a panel: HLS (.m3u8) through the browser's own player
-// where it has one, else through hls.js (loaded only when needed); other
-// video files through <video> directly. When the video cannot load, the
-// poster and an error note replace it. Nothing here blocks the page: every
-// step is asynchronous and every failure ends in `onFailure`.
+// Session video: HLS (.m3u8) through the browser's own player where it has
+// one, else through hls.js (loaded only when needed); other video files
+// through <video> directly. `attachSource` does this for any <video>: the
+// panel's player below and the screens in the 3D view (screens.js). Nothing
+// here blocks the page: every step is asynchronous and every failure ends in
+// `onFailure`.
 
 import { el, webUrl } from './dom.js';
 
@@ -19,6 +20,71 @@ export function videoKind(url) {
 }
 
 /**
+ * Load `url` into `video`. `onReady()` is called once playback can be
+ * requested, `onProgress()` (optional) whenever data arrives, and
+ * `onFailure(reason)` at most once, when the URL is not http or https, the
+ * video reports an error, hls.js reports a fatal error or cannot run here
+ * (`unsupportedText`). Returns a handle whose `detach()` stops loading and
+ * leaves `video` empty; after it no callback runs.
+ */
+export function attachSource(video, url, { onReady, onFailure, onProgress, unsupportedText }) {
+  let hls = null;
+  let detached = false;
+  const progress = () => { if (!detached) onProgress?.(); };
+  const fail = (reason) => {
+    if (detached) return;
+    detach();
+    onFailure(reason);
+  };
+  const onError = () => {
+    fail(video.error?.message || `media error ${video.error?.code ?? ''}`.trim());
+  };
+  const detach = () => {
+    if (detached) return;
+    detached = true;
+    video.removeEventListener('error', onError);
+    video.removeEventListener('progress', progress);
+    video.removeEventListener('loadedmetadata', progress);
+    hls?.destroy();
+    hls = null;
+    video.pause();
+    video.removeAttribute('src');
+    video.load();
+  };
+  video.addEventListener('error', onError);
+  video.addEventListener('progress', progress);
+  video.addEventListener('loadedmetadata', progress);
+
+  const safe = webUrl(url);
+  if (safe === null) {
+    queueMicrotask(() => fail('not an http or https URL'));
+    return { detach };
+  }
+  if (videoKind(safe) !== 'hls' || video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = safe;
+    queueMicrotask(() => { if (!detached) onReady(); });
+    return { detach };
+  }
+  import('hls.js').then(({ default: Hls }) => {
+    if (detached) return;
+    if (!Hls.isSupported()) {
+      fail(unsupportedText);
+      return;
+    }
+    hls = new Hls({ workerPath: HLS_WORKER, enableWorker: true });
+    hls.on(Hls.Events.ERROR, (event, data) => {
+      if (data.fatal) fail(data.details || data.type);
+    });
+    hls.on(Hls.Events.MANIFEST_PARSED, () => { if (!detached) onReady(); });
+    hls.on(Hls.Events.MANIFEST_LOADED, progress);
+    hls.on(Hls.Events.FRAG_LOADED, progress);
+    hls.loadSource(safe);
+    hls.attachMedia(video);
+  }).catch((error) => fail(`hls.js did not load: ${error.message}`));
+  return { detach };
+}
+
+/**
  * Play `url` in a new <video> inside `container`. `onFailure(reason)` is
  * called at most once, after the player has been torn down. Returns a
  * handle whose `destroy()` stops playback and frees the stream.
@@ -31,16 +97,12 @@ export function playVideo(container, { url, poster, label, unsupportedText, onFa
   if (poster) video.poster = poster;
   container.append(video);
 
-  let hls = null;
   let finished = false;
+  let source = null;
   const destroy = () => {
     if (finished) return;
     finished = true;
-    hls?.destroy();
-    hls = null;
-    video.pause();
-    video.removeAttribute('src');
-    video.load();
+    source.detach();
     video.remove();
   };
   const fail = (reason) => {
@@ -48,38 +110,10 @@ export function playVideo(container, { url, poster, label, unsupportedText, onFa
     destroy();
     onFailure(reason);
   };
-  video.addEventListener('error', () => {
-    fail(video.error?.message || `media error ${video.error?.code ?? ''}`.trim());
-  });
-
-  const safe = webUrl(url);
-  if (safe === null) {
-    queueMicrotask(() => fail('not an http or https URL'));
-    return { destroy, video };
-  }
   const start = () => video.play().catch((error) => {
     // Autoplay may be refused; the controls still let the visitor start it.
     if (error.name !== 'NotAllowedError' && error.name !== 'AbortError') fail(error.message);
   });
-
-  if (videoKind(safe) !== 'hls' || video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = safe;
-    start();
-    return { destroy, video };
-  }
-  import('hls.js').then(({ default: Hls }) => {
-    if (finished) return;
-    if (!Hls.isSupported()) {
-      fail(unsupportedText);
-      return;
-    }
-    hls = new Hls({ workerPath: HLS_WORKER, enableWorker: true });
-    hls.on(Hls.Events.ERROR, (event, data) => {
-      if (data.fatal) fail(data.details || data.type);
-    });
-    hls.on(Hls.Events.MANIFEST_PARSED, start);
-    hls.loadSource(safe);
-    hls.attachMedia(video);
-  }).catch((error) => fail(`hls.js did not load: ${error.message}`));
+  source = attachSource(video, url, { onReady: start, onFailure: fail, unsupportedText });
   return { destroy, video };
 }
