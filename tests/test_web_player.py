@@ -668,6 +668,95 @@ def test_status_feed_overrides_clock(runs: dict[str, Any]) -> None:
     assert [p for p in _errors(record["log"]) if not any(o in p for o in own)] == []
 
 
+def test_status_feed_failure_uses_schedule(runs: dict[str, Any]) -> None:
+    record = _record(runs, "statusFeed")
+    # Unreachable twice, then invalid JSON: the clock's "live" at 10:00 is back.
+    assert record["afterFailure"] == "Live now"
+    assert record["afterSecondFailure"] == "Live now"
+    assert record["afterInvalid"] == "Live now"
+    assert record["afterRecovery"] == "Ended, replay available"
+    console = record["log"]["console"]
+    streak = [e["text"] for e in console if "Statuses follow the schedule" in e["text"]]
+    assert len(streak) == 1, streak
+    assert "failed" in streak[0]
+    assert not any("invalid JSON" in e["text"] for e in console)
+    assert any(e["text"].endswith(": valid again") for e in console), console
+
+
+# -- designer mode ---------------------------------------------------------------------
+
+# The hall's tower: a 2 × 2 × 10 m box at [1, 2, 0] in the authors' Z-up frame.
+TOWER_X = (0.0, 2.0)
+TOWER_FRONT_Y = 1.0
+SURFACE_TOLERANCE_M = 0.05
+
+
+def _parse_snippet(text: str) -> dict[str, Any]:
+    from toolkit.source import parse_yaml
+
+    value = parse_yaml(text, Path("snippet.yaml")).value
+    assert isinstance(value, list)
+    assert len(value) == 1
+    entry: dict[str, Any] = value[0]
+    return entry
+
+
+def test_designer_toggles(runs: dict[str, Any]) -> None:
+    record = _record(runs, "designer")
+    assert record["fromQuery"] is True
+    assert record["afterKey"] is False
+    assert record["afterButton"] == {"enabled": True, "pressed": "true"}
+    assert record["off"]["state"]["enabled"] is False
+    assert record["off"]["panelHidden"]
+    assert record["off"]["readoutHidden"]
+    assert _errors(record["log"]) == []
+
+
+def test_designer_point_on_tower(runs: dict[str, Any]) -> None:
+    record = _record(runs, "designer")
+    x, y, z = record["hover"]["point"]
+    assert abs(y - TOWER_FRONT_Y) < SURFACE_TOLERANCE_M, record["hover"]
+    assert abs(x - 1.0) < SURFACE_TOLERANCE_M, record["hover"]
+    assert abs(z - 1.5) < SURFACE_TOLERANCE_M, record["hover"]
+    assert record["hover"]["normal"] == [0, -1, 0]
+    assert f"Point [{x:g}, {y:g}, {z:g}]" in record["readout"]
+    assert "normal [0, -1, 0]" in record["readout"]
+    crosshair = record["crosshair"]
+    assert abs(crosshair["x"] + crosshair["width"] / 2 - record["target"]["x"]) < 2
+    assert abs(crosshair["y"] + crosshair["height"] / 2 - record["target"]["y"]) < 2
+
+
+def test_designer_click_copies_hotspot(runs: dict[str, Any]) -> None:
+    record = _record(runs, "designer")
+    hotspot = record["hotspot"]
+    entry = _parse_snippet(hotspot["snippet"])
+    assert list(entry) == ["id", "at", "title", "url"]
+    assert entry["id"] == "new-hotspot"
+    assert entry["title"] == {"zh": "新热点", "en": "New hotspot"}
+    assert entry["url"] == "https://example.org/"
+    # Raised 0.3 m off the tower's face, towards the camera.
+    x, y, z = entry["at"]
+    point = record["hover"]["point"]
+    assert abs(x - point[0]) < 0.011
+    assert abs(y - (TOWER_FRONT_Y - 0.3)) < SURFACE_TOLERANCE_M
+    assert abs(z - point[2]) < 0.011
+    assert hotspot["readOnly"]
+    assert hotspot["view"]["hotspot"] is None, "a designer click opened a hotspot"
+    assert hotspot["status"] == "Copied to the clipboard."
+    assert hotspot["clipboard"] == hotspot["snippet"]
+
+
+def test_designer_v_copies_viewpoint(runs: dict[str, Any]) -> None:
+    record = _record(runs, "designer")
+    entry = _parse_snippet(record["viewpoint"]["snippet"])
+    assert list(entry) == ["id", "at", "look_at", "title"]
+    assert entry["id"] == "new-viewpoint"
+    # The camera stands at the entrance viewpoint, (0, -15, 1.7) Z-up.
+    assert entry["at"] == [0, -15, 1.7]
+    assert entry["look_at"] == record["hover"]["point"]
+    assert entry["title"] == {"zh": "新视点", "en": "New viewpoint"}
+
+
 # -- the Nanjing venue -----------------------------------------------------------------
 
 

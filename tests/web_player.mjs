@@ -523,8 +523,77 @@ const scenarios = {
     // The replay plays from the feed's link, which the stub aborts.
     await page.getByRole('button', { name: 'Watch replay' }).click();
     await page.waitForSelector('#panel .note.error', { timeout: 15000 });
+    await page.keyboard.press('Escape');
+
+    // The feed fails twice, then serves invalid JSON: the schedule decides
+    // again (live at 10:00), and one warning covers the whole streak. The
+    // test calls poll() instead of waiting out the 5 s interval.
+    const poll = async () => {
+      await page.evaluate(() => window.venuePlayer.player.feed.poll());
+      return (await hotspotList(page)).find((item) => item.id === 'opening-link').detail;
+    };
+    delete stubs[config.feedUrl]; // aborted, as if unreachable
+    result.afterFailure = await poll();
+    result.afterSecondFailure = await poll();
+    stubs[config.feedUrl] = { status: 200, contentType: 'application/json', body: '{"opening":' };
+    result.afterInvalid = await poll();
+    stubs[config.feedUrl] = { status: 200, contentType: 'application/json', body };
+    result.afterRecovery = await poll();
     await context.close();
     return result;
+  },
+
+  async designer(browser) {
+    const { context, page, log } = await openPage(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'],
+      { origin: new URL(site('test')).origin });
+    await load(page, `${site('test')}index.html?lang=en&designer=1#scene=hall&viewpoint=entrance`);
+    const designer = () => page.evaluate(() => window.venuePlayer.designer());
+    const fromQuery = (await designer()).enabled;
+    await page.keyboard.press('p');
+    const afterKey = (await designer()).enabled;
+    await page.click('#designer-toggle');
+    const afterButton = {
+      enabled: (await designer()).enabled,
+      pressed: await page.getAttribute('#designer-toggle', 'aria-pressed'),
+    };
+    // The tower's face towards the entrance is at y = 1 in the authors' frame.
+    const target = await page.evaluate(() => window.venuePlayer.pointScreenPosition([1, 1, 1.5]));
+    await page.mouse.move(target.x, target.y);
+    await page.waitForFunction(() => window.venuePlayer.designer().point !== null, null,
+      { timeout: 5000 });
+    const hover = await designer();
+    const readout = await page.textContent('#designer-readout');
+    const crosshair = await page.locator('#designer-crosshair').boundingBox();
+
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction(() => document.getElementById('designer-status').textContent,
+      null, { timeout: 5000 });
+    const hotspot = {
+      snippet: await page.inputValue('#designer-snippet'),
+      readOnly: await page.evaluate(() => document.getElementById('designer-snippet').readOnly),
+      status: await page.textContent('#designer-status'),
+      clipboard: await page.evaluate(() => navigator.clipboard.readText()).catch(() => null),
+      view: await state(page),
+    };
+    await page.keyboard.press('v');
+    await page.waitForFunction(() => document.getElementById('designer-snippet').value
+      .startsWith('- id: new-viewpoint'), null, { timeout: 5000 });
+    const viewpoint = {
+      snippet: await page.inputValue('#designer-snippet'),
+      camera: await cameraPosition(page),
+    };
+    await page.keyboard.press('p');
+    const off = {
+      state: await designer(),
+      panelHidden: await page.locator('#designer-panel').isHidden(),
+      readoutHidden: await page.locator('#designer-readout').isHidden(),
+    };
+    await context.close();
+    return {
+      fromQuery, afterKey, afterButton, target, hover, readout, crosshair, hotspot,
+      viewpoint, off, log,
+    };
   },
 
   async screens(browser) {

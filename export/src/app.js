@@ -7,6 +7,7 @@ import { Vector3 } from 'three';
 import { checkTimeZone } from './clock.js';
 import { bundleUrl } from './dom.js';
 import { replaceView } from './deeplink.js';
+import { Designer } from './designer.js';
 import { createMarker, markerColor, updateMarker } from './markers.js';
 import { Panel } from './panel.js';
 import { SceneLoader } from './scenes.js';
@@ -68,6 +69,7 @@ export class Player {
       showCaption: (tourInfo, stop, index) => this.view.showCaption(tourInfo, stop, index),
     });
 
+    this.designer = stage ? new Designer(this, stage) : null;
     if (stage) {
       stage.addEventListener('markerclick', (event) => this.openHotspot(event.detail.id));
       stage.addEventListener('screenclick', (event) => this.openScreen(event.detail.id));

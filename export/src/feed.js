@@ -1,6 +1,8 @@
 // The live status feed: when tour.json names one, the player fetches it every
 // `interval` seconds (at least 5) and applies it through `readFeed`. When a
-// fetch fails, the last valid overrides stay; an invalid document clears them.
+// fetch fails or the document is invalid, the overrides are dropped, so the
+// schedule alone decides until a valid document arrives, as the desktop
+// viewer (toolkit/viewer/feed.py) does.
 
 import { webUrl } from './dom.js';
 import { MAX_FEED_BYTES, MIN_FEED_INTERVAL_S, readFeed } from './sessions.js';
@@ -31,7 +33,7 @@ async function readCapped(response) {
 }
 
 export class StatusFeed {
-  /** Poll `feed` ({url, interval}) for `sessions` (a Map); call `onChange` after each read. */
+  /** Poll `feed` ({url, interval}) for `sessions` (a Map), calling `onChange` when statuses may change. */
   constructor(feed, sessions, onChange) {
     this.url = webUrl(feed?.url);
     this.seconds = Math.max(Number(feed?.interval) || 0, MIN_FEED_INTERVAL_S);
@@ -39,7 +41,7 @@ export class StatusFeed {
     this.onChange = onChange;
     this.overrides = new Map();
     this.timer = null;
-    this.lastFailure = null; // a failure is logged once until the feed recovers
+    this.failing = false; // true from a failed or invalid read until a valid one
   }
 
   start() {
@@ -51,6 +53,7 @@ export class StatusFeed {
     this.timer = setInterval(() => this.poll(), this.seconds * 1000);
   }
 
+  /** Fetch the feed once and apply it. A failure drops the overrides. */
   async poll() {
     let text;
     try {
@@ -58,17 +61,38 @@ export class StatusFeed {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       text = await readCapped(response);
     } catch (error) {
-      if (error.message !== this.lastFailure) {
-        console.warn(`status feed ${this.url} failed: ${error.message}; keeping the last statuses`);
-      }
-      this.lastFailure = error.message;
+      this.fail(`failed: ${error.message}`);
       return;
     }
-    this.lastFailure = null;
     if (text === null) {
-      console.warn(`status feed: invalid document: longer than ${MAX_FEED_BYTES} bytes`);
+      this.fail(`invalid document: longer than ${MAX_FEED_BYTES} bytes`);
+      return;
     }
-    this.overrides = (text === null ? null : readFeed(this.sessions, text)) ?? new Map();
+    // readFeed's warnings are held back until the document proves valid, so an
+    // invalid one counts as one more failure of the streak.
+    const warnings = [];
+    const overrides = readFeed(this.sessions, text, (message) => warnings.push(message));
+    if (overrides === null) {
+      this.fail(warnings.join('; ').replace(/^status feed: /, '') || 'invalid document');
+      return;
+    }
+    for (const message of warnings) console.warn(message);
+    if (this.failing) console.info(`status feed ${this.url}: valid again`);
+    this.failing = false;
+    this.overrides = overrides;
     this.onChange();
+  }
+
+  /** Drop the overrides, and warn only on the first failure of a streak. */
+  fail(reason) {
+    if (!this.failing) {
+      console.warn(`status feed ${this.url} ${reason}. Statuses follow the schedule `
+        + 'until the feed is valid again');
+    }
+    this.failing = true;
+    if (this.overrides.size) {
+      this.overrides = new Map();
+      this.onChange();
+    }
   }
 }

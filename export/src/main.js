@@ -5,6 +5,7 @@
 import { Player } from './app.js';
 import { Clock, checkTimeZone, parseTime } from './clock.js';
 import { readLocation } from './deeplink.js';
+import { fromAuthors } from './designer.js';
 import { Stage } from './stage.js';
 import { chooseLanguage, uiText } from './text.js';
 import { setUpVr } from './xr.js';
@@ -69,6 +70,9 @@ async function start() {
     hotspot: requested.hotspot,
   });
   window.addEventListener('hashchange', () => player.applyView(readLocation()));
+  if (new URLSearchParams(window.location.search).get('designer') === '1') {
+    player.designer?.setEnabled(true);
+  }
   if (!stage) player.view.showNotice(player.ui('no_webgl'));
   if (Number.isNaN(at)) player.view.showNotice(player.ui('bad_at', { value: requested.at }));
   return true;
@@ -97,6 +101,12 @@ function screenPictureBox(id) {
   return { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
 }
 
+/** Return where authors' Z-up point [x, y, z] (metres) is on screen, in CSS pixels, or null. */
+function pointScreenPosition(point) {
+  const stage = window.venuePlayer.player?.stage;
+  return stage ? stage.project(fromAuthors(point)) : null;
+}
+
 window.venuePlayer = {
   player: null,
   ready: null,
@@ -104,6 +114,8 @@ window.venuePlayer = {
   screens: () => window.venuePlayer.player?.screens?.state() ?? [],
   hotspotScreenPosition,
   screenPictureBox,
+  pointScreenPosition,
+  designer: () => window.venuePlayer.player?.designer?.state() ?? null,
 };
 window.venuePlayer.ready = start().catch((error) => {
   console.error(error);

@@ -83,22 +83,23 @@ function feedEntry(entry) {
  * Read a status feed document (its text) into a Map of overrides by session
  * id, or return null when the document is invalid: longer than
  * MAX_FEED_BYTES, not JSON, or not an object. Entries for unknown ids are
- * ignored, and an invalid entry is rejected alone, with a console warning.
+ * ignored, and an invalid entry is rejected alone. Each problem goes to
+ * `warn`, a console warning by default.
  */
-export function readFeed(sessions, text) {
+export function readFeed(sessions, text, warn = (message) => warn(message)) {
   if (new TextEncoder().encode(text).length > MAX_FEED_BYTES) {
-    console.warn(`status feed: invalid document: longer than ${MAX_FEED_BYTES} bytes`);
+    warn(`status feed: invalid document: longer than ${MAX_FEED_BYTES} bytes`);
     return null;
   }
   let document;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    console.warn(`status feed: invalid JSON: ${error.message}`);
+    warn(`status feed: invalid JSON: ${error.message}`);
     return null;
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    console.warn('status feed: invalid document: expected a JSON object mapping '
+    warn('status feed: invalid document: expected a JSON object mapping '
       + 'session ids to entries');
     return null;
   }
@@ -119,7 +120,7 @@ export function readFeed(sessions, text) {
   }
   if (rejected.length) {
     const more = rejected.length > 3 ? ` and ${rejected.length - 3} more` : '';
-    console.warn(`status feed: rejected ${rejected.length} entries: `
+    warn(`status feed: rejected ${rejected.length} entries: `
       + `${rejected.slice(0, 3).join('; ')}${more}`);
   }
   return overrides;

@@ -1,5 +1,6 @@
 // The 3D stage: renderer, camera, orbit controls, the shown scene, its sky,
-// hotspot markers, camera flights and picking of markers and screens. It
+// hotspot markers, camera flights, picking of markers and screens, and the
+// surface under the cursor for designer mode. It
 // draws a frame only when something changed (or always while a WebXR session
 // runs); screens ask for a frame for every new video frame.
 
@@ -10,6 +11,7 @@ import {
   Frustum,
   Group,
   MathUtils,
+  Matrix3,
   Matrix4,
   PerspectiveCamera,
   Quaternion,
@@ -60,6 +62,7 @@ export class Stage extends EventTarget {
     this.skyDome = null;
     this.priorityHotspot = null;
     this.screenIds = new Map(); // screen node -> screen id
+    this.designing = false; // designer mode: clicks place, and open nothing
     this.raycaster = new Raycaster();
     this.frustum = new Frustum();
     this.viewProjection = new Matrix4();
@@ -337,17 +340,43 @@ export class Stage extends EventTarget {
    */
   pickScreen(x, y) {
     if (!this.screenIds.size) return null;
-    const rect = this.canvas.getBoundingClientRect();
-    const ndc = new Vector2(((x - rect.left) / rect.width) * 2 - 1,
-      1 - ((y - rect.top) / rect.height) * 2);
-    this.camera.updateMatrixWorld();
-    this.raycaster.setFromCamera(ndc, this.camera);
-    const hit = this.raycaster.intersectObject(this.content, true)[0];
+    const hit = this.rayAt(x, y).intersectObject(this.content, true)[0];
     for (let node = hit?.object; node && node !== this.content; node = node.parent) {
       const id = this.screenIds.get(node);
       if (id !== undefined) return id;
     }
     return null;
+  }
+
+  /** Return the ray through client pixel (x, y) after the camera's latest move. */
+  rayAt(x, y) {
+    const rect = this.canvas.getBoundingClientRect();
+    const ndc = new Vector2(((x - rect.left) / rect.width) * 2 - 1,
+      1 - ((y - rect.top) / rect.height) * 2);
+    this.camera.updateMatrixWorld();
+    this.raycaster.setFromCamera(ndc, this.camera);
+    return this.raycaster;
+  }
+
+  /**
+   * Return the nearest visible surface of the scene's model at client pixel
+   * (x, y) as {point, normal} in world coordinates, or null. Markers and the
+   * sky are not in the model, so they are never hit. The normal faces the
+   * camera, also on the back of a double-sided face.
+   */
+  surfaceAt(x, y) {
+    const raycaster = this.rayAt(x, y);
+    const visible = (object) => {
+      for (let node = object; node; node = node.parent) if (!node.visible) return false;
+      return true;
+    };
+    const hit = raycaster.intersectObject(this.content, true)
+      .find((item) => item.face && item.object.isMesh && visible(item.object));
+    if (!hit) return null;
+    const normal = hit.face.normal.clone()
+      .applyMatrix3(new Matrix3().getNormalMatrix(hit.object.matrixWorld)).normalize();
+    if (normal.dot(raycaster.ray.direction) > 0) normal.negate();
+    return { point: hit.point.clone(), normal };
   }
 
   installPicking() {
@@ -360,6 +389,11 @@ export class Stage extends EventTarget {
       const moved = Math.hypot(event.clientX - down.x, event.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX) return;
+      if (this.designing) {
+        const detail = { x: event.clientX, y: event.clientY };
+        this.dispatchEvent(new CustomEvent('designclick', { detail }));
+        return;
+      }
       // Markers are drawn over everything, so they win over screens.
       const id = this.pick(event.clientX, event.clientY);
       if (id) {
@@ -370,7 +404,7 @@ export class Stage extends EventTarget {
       if (screen) this.dispatchEvent(new CustomEvent('screenclick', { detail: { id: screen } }));
     });
     this.canvas.addEventListener('pointermove', (event) => {
-      if (event.buttons) return;
+      if (event.buttons || this.designing) return;
       const over = this.pick(event.clientX, event.clientY)
         || this.pickScreen(event.clientX, event.clientY);
       this.canvas.style.cursor = over ? 'pointer' : '';
