@@ -180,6 +180,13 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--no-feed", action="store_true",
                                  help="ignore the venue's status feed; statuses "
                                  "follow the schedule alone")
+            command.add_argument("--watch", action="store_true",
+                                 help="with a venue file: rebuild and reload after "
+                                 "each change of the project's files; problems "
+                                 "show in the window")
+            command.add_argument("--snippets", type=Path, metavar="FILE",
+                                 help="append each YAML snippet that designer mode "
+                                 "(P) copies to FILE")
         else:
             command.add_argument("-o", "--output", type=Path, required=True,
                                  help="folder for the PNG files")
@@ -414,13 +421,17 @@ def _viewpoint_count(bundle_dir: Path) -> int:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from .viewer import LiveOptions, view
+    from .viewer import LiveOptions, WatchOptions, view
 
+    if args.watch and args.source.is_dir():
+        raise UsageError(f"--watch needs a venue file, but {args.source} is a "
+                         "folder; pass the venue file (venues/NAME.yaml)")
     live = LiveOptions(feed=not args.no_feed, downloads=args.downloads)
+    watch = WatchOptions(args.source) if args.watch else None
     with tempfile.TemporaryDirectory(prefix="venue-view-") as scratch:
         bundle_dir = _bundle_dir(args.source, Path(scratch))
         view(bundle_dir, lang=args.lang, scene=args.scene, viewpoint=args.viewpoint,
-             at=args.at, live=live)
+             at=args.at, live=live, watch=watch, snippets=args.snippets)
     return EXIT_OK
 
 

@@ -23,11 +23,14 @@ from .sessions import localize_start, venue_zone
 from .snapshot import render_viewpoints
 from .stage import StageOptions, open_stage
 from .viewer import Viewer
+from .watch import LiveReload, WatchOptions
 
 __all__ = [
     "DEFAULT_SIZE",
     "LiveOptions",
+    "LiveReload",
     "OFFLINE",
+    "WatchOptions",
     "view",
     "snapshot",
     "marker_pixels",
@@ -64,13 +67,17 @@ def _clock(bundle: TourBundle, at: datetime | None, running: bool) -> Clock:
 
 def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
          viewpoint: str | None = None, at: datetime | None = None,
-         live: LiveOptions | None = None) -> None:
+         live: LiveOptions | None = None, watch: WatchOptions | None = None,
+         snippets: Path | None = None) -> None:
     """Open the viewer window on `scene` (default: the start scene); return on close.
 
     `at` sets the clock's start time, which then runs; by default it is now.
     A naive `at` is a wall-clock time in the venue's timezone. `live`
-    defaults to video on screens and the status feed on. Raises ViewerError
-    when the bundle is unusable or no window can be opened.
+    defaults to video on screens and the status feed on. With `watch`, the
+    window rebuilds `watch.venue_file` after each change of the project's
+    files and shows the result (`bundle_dir` should be that venue's build).
+    Designer mode appends copied snippets to `snippets` when it is set.
+    Raises ViewerError when the bundle is unusable or no window can be opened.
     """
     bundle = read_bundle(bundle_dir)
     scene_id = _check_start(bundle, scene, viewpoint)
@@ -83,13 +90,20 @@ def view(bundle_dir: Path, *, lang: str | None, scene: str | None = None,
         from .controls import Controls
 
         viewer = Viewer(stage, bundle, lang=lang, clock=clock,
-                        live=live or LiveOptions())
+                        live=live or LiveOptions(), snippets=snippets)
         controls = Controls(viewer)
         viewer.show_scene(scene_id, viewpoint)
+        reload = LiveReload(viewer, watch) if watch is not None else None
         # Closing the window or pressing Q ends the task loop instead of
         # calling sys.exit(), so view() returns to its caller.
         stage.base.finalizeExit = stage.base.taskMgr.stop
-        stage.base.run()
+        try:
+            if reload is not None:
+                reload.start()
+            stage.base.run()
+        finally:
+            if reload is not None:
+                reload.stop()
         controls.destroy()
         viewer.close()
     finally:

@@ -78,6 +78,10 @@ class Controls(DirectObject):
         self.accept("h", viewer.hud.toggle_help)
         self.accept("f1", viewer.hud.toggle_help)
         self.accept("f12", self._screenshot)
+        self.accept("p", viewer.designer.toggle)
+        self.accept("f2", viewer.designer.toggle)
+        self.accept("c", self._copy_hotspot)
+        self.accept("v", self._copy_viewpoint)
 
         # "{" and "}" arrive as "shift-[" and "shift-]" where they share a key.
         for key, delta in CLOCK_STEPS.items():
@@ -107,7 +111,9 @@ class Controls(DirectObject):
         if drag is None or drag.button != button:
             return
         self._drag = None
-        if button == "left" and not drag.moved:
+        if button == "left" and not drag.moved and self.viewer.designer.active:
+            self.viewer.designer.copy_hotspot(drag.start)
+        elif button == "left" and not drag.moved:
             hotspot_id = self.viewer.click(drag.start)
             logger.debug("click at %s picked %s", drag.start, hotspot_id)
 
@@ -139,6 +145,14 @@ class Controls(DirectObject):
         self.viewer.toggle_tour()
         self.viewer.refresh_hud()
 
+    def _copy_hotspot(self) -> None:
+        if self.viewer.designer.active:
+            self.viewer.designer.copy_hotspot()
+
+    def _copy_viewpoint(self) -> None:
+        if self.viewer.designer.active:
+            self.viewer.designer.copy_viewpoint()
+
     def _screenshot(self) -> None:
         path = self.base.screenshot(namePrefix="venue-screenshot")
         logger.info("saved screenshot %s", path)
@@ -156,6 +170,8 @@ class Controls(DirectObject):
     def _poll(self, task: Task) -> int:
         dt = self.base.clock.get_dt()
         self._poll_drag()
+        if self.viewer.designer.active:
+            self.viewer.designer.set_cursor(self._mouse_pixel())
         forward = self._axis((_key("w"), KeyboardButton.up()),
                              (_key("s"), KeyboardButton.down()))
         right = self._axis((_key("d"), KeyboardButton.right()),

@@ -30,6 +30,9 @@ KEY_HELP: Sequence[tuple[str, str]] = (
     ("[ / ]", "clock: one hour back / forward"),
     ("{ / }", "clock: one day back / forward"),
     ("\\", "clock: back to now, or to the --at time"),
+    ("P / F2", "designer mode: show the point under the cursor"),
+    ("C / click", "designer mode: copy a hotspot snippet for that point"),
+    ("V", "designer mode: copy a viewpoint snippet looking at it"),
     ("F12", "save a screenshot"),
     ("Q", "quit"),
 )

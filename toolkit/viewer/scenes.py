@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from direct.showbase.Loader import Loader
@@ -41,12 +42,19 @@ class LoadedScene:
 
 
 class SceneCache:
-    """Loads each scene's GLB the first time it is shown and keeps it."""
+    """Loads each scene's GLB the first time it is shown and keeps it.
 
-    def __init__(self, loader: Loader, bundle: TourBundle) -> None:
+    `preloaded` maps scene ids to models already loaded from their GLB,
+    such as by Panda3D's asynchronous loader. The cache uses them instead
+    of loading the files again.
+    """
+
+    def __init__(self, loader: Loader, bundle: TourBundle,
+                 preloaded: Mapping[str, NodePath] | None = None) -> None:
         self._loader = loader
         self._bundle = bundle
         self._scenes: dict[str, LoadedScene] = {}
+        self._preloaded = dict(preloaded or {})
 
     def get(self, scene_id: str) -> LoadedScene:
         """Return the scene `scene_id`, loading it first if needed."""
@@ -61,18 +69,15 @@ class SceneCache:
             if scene.sky is not None:
                 scene.sky.remove_node()
         self._scenes.clear()
+        for model in self._preloaded.values():
+            model.remove_node()
+        self._preloaded.clear()
 
     def _load(self, scene: Scene) -> LoadedScene:
         started = time.perf_counter()
-        if not scene.file.is_file():
-            raise ViewerError(f"scene '{scene.id}': file {scene.file} not found")
-        try:
-            model = self._loader.load_model(
-                Filename.from_os_specific(str(scene.file)), noCache=True
-            )
-        except OSError as error:
-            raise ViewerError(f"scene '{scene.id}': could not load {scene.file}: "
-                              f"{error}") from None
+        model = self._preloaded.pop(scene.id, None)
+        if model is None:
+            model = self._load_model(scene)
         model.set_name(f"scene-{scene.id}")
         apply_light_intensities(model, scene.file)
         add_ambient_light(model, scene.ambient)
@@ -87,6 +92,17 @@ class SceneCache:
         logger.info("loaded scene %s from %s in %.2f s", scene.id, scene.file.name,
                     time.perf_counter() - started)
         return loaded
+
+    def _load_model(self, scene: Scene) -> NodePath:
+        if not scene.file.is_file():
+            raise ViewerError(f"scene '{scene.id}': file {scene.file} not found")
+        try:
+            return self._loader.load_model(
+                Filename.from_os_specific(str(scene.file)), noCache=True
+            )
+        except OSError as error:
+            raise ViewerError(f"scene '{scene.id}': could not load {scene.file}: "
+                              f"{error}") from None
 
 
 def _find(model: NodePath, name: str, scene: Scene) -> NodePath | None:

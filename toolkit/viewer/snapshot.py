@@ -30,9 +30,11 @@ def render_viewpoints(viewer: Viewer, out_dir: Path) -> list[Path]:
     """Render each viewpoint of each scene to PNG; return the paths in order.
 
     The 2D interface (HUD, menu, panel) is hidden; markers and labels show.
+    Designer mode is turned off, so no crosshair is drawn.
     """
     started = time.perf_counter()
     written: list[Path] = []
+    viewer.designer.set_active(False)
     viewer.set_ui_visible(False)
     try:
         for scene in viewer.bundle.scenes:

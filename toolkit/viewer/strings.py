@@ -42,6 +42,33 @@ UI_TEXT: Mapping[str, Text] = {
     "feed_on": {"en": "Feed: on", "zh": "状态源：在线"},
     "feed_off": {"en": "Feed: offline, using the schedule",
                  "zh": "状态源：离线，按日程"},
+    "mode_designer": {"en": "Designer", "zh": "设计模式"},
+    "designer_title": {"en": "Designer mode (P: leave)", "zh": "设计模式（P：退出）"},
+    "designer_hotspot_key": {"en": "Click or C: copy a hotspot here",
+                             "zh": "点击或 C：复制此处的热点"},
+    "designer_viewpoint_key": {
+        "en": "V: copy a viewpoint from the camera, looking here",
+        "zh": "V：复制从相机看向此处的视点",
+    },
+    "designer_point": {"en": "Point {point}  normal {normal}  on {owner}",
+                       "zh": "位置 {point}  法线 {normal}  物体 {owner}"},
+    "designer_no_surface": {"en": "No surface under the cursor",
+                            "zh": "光标下没有表面"},
+    "designer_copied": {"en": "Copied to the clipboard ({tool}) and printed:",
+                        "zh": "已复制到剪贴板（{tool}）并输出："},
+    "designer_printed": {"en": "No clipboard tool (xclip, xsel, wl-copy) found; "
+                         "printed to stdout:",
+                         "zh": "未找到剪贴板工具（xclip、xsel、wl-copy）；已输出到标准输出："},
+    "designer_appended": {"en": "Appended to {path}", "zh": "已追加到 {path}"},
+    "designer_append_failed": {"en": "Could not append to {path}: {error}",
+                               "zh": "无法追加到 {path}：{error}"},
+    "watch_on": {"en": "Watching files", "zh": "正在监视文件"},
+    "watch_building": {"en": "Rebuilding…", "zh": "正在重新构建…"},
+    "watch_problems": {"en": "Problems: {count}", "zh": "问题：{count}"},
+    "problems_heading": {"en": "The venue has problems; fix them and save",
+                         "zh": "场馆有问题，请修正后保存"},
+    "problems_more": {"en": "… and {count} more; the log lists every problem",
+                      "zh": "……还有 {count} 个问题，日志中列出全部"},
 }
 
 

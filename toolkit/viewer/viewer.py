@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from panda3d.core import ClockObject, LPoint3, LQuaternion, LVector3
+from panda3d.core import ClockObject, LPoint3, LQuaternion, LVector3, NodePath
 
 from ..sessions import Override
 from .bundle_reader import Hotspot, Scene, Text, TourBundle, TourStop
@@ -26,6 +26,7 @@ from .camera import (
     set_vertical_fov,
 )
 from .clock import Clock
+from .designer import Designer
 from .feed import FeedPoller
 from .fonts import Fonts, choose_text, load_fonts
 from .hud import Hud
@@ -63,11 +64,13 @@ class Viewer:
     """Scene display, hotspot actions, tours, screens and the feed on a `Stage`.
 
     `live` turns screen video and the status feed on or off and sets the
-    folder for calendar files; by default both are off.
+    folder for calendar files; by default both are off. `snippets` is a
+    file that designer mode appends each copied snippet to.
     """
 
     def __init__(self, stage: Stage, bundle: TourBundle, *, lang: str | None,
-                 clock: Clock, live: LiveOptions = OFFLINE) -> None:
+                 clock: Clock, live: LiveOptions = OFFLINE,
+                 snippets: Path | None = None) -> None:
         self.stage = stage
         self.bundle = bundle
         self.zone = venue_zone(bundle.venue.timezone)
@@ -103,6 +106,10 @@ class Viewer:
         self._since_status = _STATUS_INTERVAL
         self._frame_clock = ClockObject.get_global_clock()
         self._size = stage.size
+        self.designer = Designer(self, snippets)
+        self.extra_status = ""
+        """Text that the status line shows before the help hint, such as the
+        state of `--watch`. Empty shows nothing."""
         stage.add_frame_hook(self._before_frame)
 
     def _start_feed(self) -> FeedPoller | None:
@@ -261,6 +268,63 @@ class Viewer:
         if self.current is not None and self.viewpoint_id is not None:
             fov = self.scene.viewpoint(self.viewpoint_id).fov or DEFAULT_FOV
         set_vertical_fov(self.stage.base.camLens, fov, self._aspect())
+
+    def reload(self, bundle: TourBundle,
+               preloaded: Mapping[str, NodePath] | None = None) -> None:
+        """Show a rebuilt `bundle` in place of the current one.
+
+        The camera stays where it is, on the same scene and viewpoint when
+        the new bundle still has them (else on its start scene). A panel
+        that was open opens again with the new text. `preloaded` maps scene
+        ids to models already loaded from the new bundle's GLBs.
+        """
+        scene_id = self.current.info.id if self.current is not None else None
+        viewpoint_id = self.viewpoint_id
+        pose, distance = self.rig.pose, self.rig.distance
+        open_hotspot = self.panel.content.hotspot_id if self.panel.content else None
+        self.tours.stop()
+        self.panel.close()
+        self.screens.clear()
+        if self.current is not None:
+            self.current.model.detach_node()
+            if self.current.sky is not None:
+                self.current.sky.detach_node()
+            self.current = None
+        self.scenes.clear()
+        self.designer.forget_scenes()
+
+        old_feed = _feed_inputs(self.bundle)
+        self.bundle = bundle
+        self.zone = venue_zone(bundle.venue.timezone)
+        self.screens.bundle = bundle
+        self.scenes = SceneCache(self.stage.base.loader, bundle, preloaded)
+        if _feed_inputs(bundle) != old_feed:
+            self._restart_feed()
+
+        scene_ids = [scene.id for scene in bundle.scenes]
+        if scene_id is None or scene_id not in scene_ids:
+            if scene_id is not None:
+                logger.info("scene %s is not in the rebuilt bundle; showing %s",
+                            scene_id, bundle.venue.start_scene)
+            self.show_scene(bundle.venue.start_scene)
+            return
+        viewpoints = [viewpoint.id for viewpoint in bundle.scene(scene_id).viewpoints]
+        kept_viewpoint = viewpoint_id if viewpoint_id in viewpoints else None
+        self.show_scene(scene_id, kept_viewpoint)
+        self.rig.place(pose, distance)
+        self.viewpoint_id = kept_viewpoint
+        self.apply_fov()
+        self._rebuild_menu()
+        if open_hotspot in {hotspot.id for hotspot in self.scene.hotspots}:
+            assert open_hotspot is not None
+            self.open_hotspot(open_hotspot)
+        logger.info("reloaded the bundle from %s", bundle.root)
+
+    def _restart_feed(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+        self.feed = self._start_feed()
+        self._feed_version = 0
 
     def step_scene(self, offset: int) -> None:
         """Show the scene `offset` places after the current one, wrapping around."""
@@ -461,6 +525,7 @@ class Viewer:
             self._update_hud()
         self.screens.update()
         self._sync_layers()
+        self.designer.update()
 
     def _resized(self) -> None:
         """Keep the vertical field of view and the marker size after a resize."""
@@ -522,6 +587,10 @@ class Viewer:
             parts.append(self.ui("tour_playing", name=tour_name))
         if self.feed is not None and self.feed.reachable is not None:
             parts.append(self.ui("feed_on" if self.feed.reachable else "feed_off"))
+        if self.designer.active:
+            parts.append(self.ui("mode_designer"))
+        if self.extra_status:
+            parts.append(self.extra_status)
         parts.append(self.ui("help_hint"))
         self.hud.set_status("    ".join(parts))
 
@@ -576,6 +645,7 @@ class Viewer:
         self.stage.remove_frame_hook(self._before_frame)
         if self.feed is not None:
             self.feed.stop()
+        self.designer.destroy()
         self.screens.close()
         self.tours.stop()
         self.panel.close()
@@ -584,6 +654,12 @@ class Viewer:
         self.markers.clear()
         self.scenes.clear()
         self.current = None
+
+
+def _feed_inputs(bundle: TourBundle) -> tuple[object, ...]:
+    """Return what the feed poller reads of a bundle: feed, session ids, replays."""
+    sessions = tuple((session.id, session.replay) for session in bundle.sessions)
+    return (bundle.status_feed, sessions)
 
 
 def _panel_text(content: PanelContent) -> tuple[object, ...]:
