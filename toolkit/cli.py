@@ -459,9 +459,25 @@ _COMMANDS = {"serve": _serve, "build": _build, "validate": _validate, "sessions"
              "lint": _lint, "new": _new}
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Write to whatever `sys.stderr` is at the time of each record.
+
+    A handler that kept the stream it was made with would write to a closed
+    file once a caller (a test's capture, say) swaps `sys.stderr` back.
+    """
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def _configure_logging(debug: bool, quiet: bool) -> None:
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s" if not debug else
                                            "%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

@@ -57,7 +57,12 @@ export class StatusFeed {
   async poll() {
     let text;
     try {
-      const response = await fetch(this.url, { cache: 'no-store', credentials: 'omit' });
+      // A feed that hangs counts as failed once the next poll is due.
+      const response = await fetch(this.url, {
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: AbortSignal.timeout(this.seconds * 1000),
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       text = await readCapped(response);
     } catch (error) {
