@@ -108,3 +108,16 @@ def test_docs_cover_every_schema_key(kind: str) -> None:
     keys = _property_names(json.loads(schema_json(kind)))
     missing = sorted(key for key in keys if f"`{key}`" not in docs)
     assert not missing, f"docs/format.md does not document: {missing}"
+
+
+def test_internal_error_has_no_traceback(monkeypatch, capsys) -> None:
+    import toolkit.cli as cli
+
+    def broken(_args) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(cli._COMMANDS, "schema", broken)
+    assert main(["schema"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: RuntimeError: boom")
+    assert "Traceback" not in err

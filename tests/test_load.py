@@ -167,3 +167,71 @@ def test_all_problems_reported_at_once(tmp_path, monkeypatch) -> None:
     with pytest.raises(InvalidVenue) as caught:
         load_venue(Path("venues/test.yaml"))
     assert len(caught.value.problems) == 3
+
+
+@pytest.mark.parametrize("value,words", [
+    (".inf", "number .inf is not finite or too large"),
+    ("-.inf", "number -.inf is not finite or too large"),
+    (".nan", "number .nan is not finite or too large"),
+    ("1e999", "number 1e999 is not finite or too large"),
+    ("1e300", "number 1e300 is not finite or too large"),
+])
+def test_non_finite_numbers_rejected(tmp_path, monkeypatch, value, words) -> None:
+    with pytest.raises(InvalidVenue) as caught:
+        _load_with(tmp_path, "scenes/hall.yaml", "at: [1, 2, 0]",
+                   f"at: [{value}, 2, 0]", monkeypatch)
+    [problem] = caught.value.problems
+    assert str(problem).startswith("scenes/hall.yaml:10:10: " + words)
+
+
+def test_huge_grid_rejected(tmp_path, monkeypatch) -> None:
+    with pytest.raises(InvalidVenue) as caught:
+        _load_with(tmp_path, "scenes/hall.yaml", "count: [4, 2]",
+                   "count: [1000, 1000]", monkeypatch)
+    assert "1,000,000 copies is more than the 100,000 allowed" in str(caught.value)
+
+
+def test_alias_bomb_and_recursive_alias(tmp_path, monkeypatch) -> None:
+    bomb = "".join(f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 9) + "]\n"
+                   for i in range(1, 9))
+    with pytest.raises(InvalidVenue, match="expands to more than"):
+        _load_with(tmp_path, "scenes/hall.yaml", "scene: hall\n",
+                   "scene: hall\nx0: &x0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + bomb,
+                   monkeypatch)
+    with pytest.raises(InvalidVenue, match="recursive alias"):
+        _load_with(tmp_path / "r", "scenes/hall.yaml", "scene: hall\n",
+                   "scene: hall\nloop: &a [*a]\n", monkeypatch)
+
+
+def test_explicit_str_tag_keeps_text(tmp_path, monkeypatch) -> None:
+    venue = _load_with(tmp_path, "scenes/hall.yaml", "title: Website",
+                       "title: !!str 2020", monkeypatch)
+    assert venue.scene("hall").hotspots[3].title == {"zh": "2020", "en": "2020"}
+
+
+def test_validates_from_any_directory(tmp_path, monkeypatch) -> None:
+    write_project(tmp_path)
+    monkeypatch.chdir(tmp_path / "venues")
+    assert load_venue(Path("test.yaml")).id == "test-venue"
+    monkeypatch.chdir(tmp_path / "scenes")
+    assert load_venue(Path("../venues/test.yaml")).id == "test-venue"
+
+
+def test_missing_schedule_reported_first(tmp_path, monkeypatch) -> None:
+    files = dict(FILES)
+    del files["schedules/talks.yaml"]
+    write_project(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidVenue) as caught:
+        load_venue(Path("venues/test.yaml"))
+    first = str(caught.value.problems[0])
+    assert first.startswith("venues/test.yaml:9:")
+    assert "not found" in first
+
+
+def test_text_file_as_texture_rejected(tmp_path, monkeypatch) -> None:
+    (tmp_path / "assets").mkdir(parents=True)
+    (tmp_path / "assets" / "fake.png").write_text("not an image")
+    with pytest.raises(InvalidVenue, match="is not a PNG or JPEG image"):
+        _load_with(tmp_path, "scenes/hall.yaml", 'material: {color: "#aa3333"}',
+                   "material: {texture: assets/fake.png}", monkeypatch)

@@ -178,6 +178,11 @@ class _Context:
             hint = close_match(candidate.name, nearby)
             self.add(doc, path, f"{what} file '{value}' not found{hint}")
             return None
+        if candidate.suffix.lower() in (".png", ".jpg", ".jpeg"):
+            reason = _image_problem(full, what == "panorama")
+            if reason:
+                self.add(doc, path, f"{what} '{value}' {reason}")
+                return None
         self.inputs.append(self.root / candidate)
         return self.root / candidate
 
@@ -189,6 +194,32 @@ class _Context:
             self.add(doc, path, f"{reason}: '{value}'")
             return None
         return value
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+
+
+def _image_problem(path: Path, panorama: bool) -> str | None:
+    """Return why `path` is not a usable PNG or JPEG image, or None."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    if not head.startswith((_PNG_SIGNATURE, _JPEG_SIGNATURE)):
+        return "is not a PNG or JPEG image; export it as PNG or JPEG"
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        return f"is not a readable image ({error}); export it again"
+    if panorama and width != 2 * height:
+        return (f"is {width}x{height} pixels; an equirectangular panorama is "
+                "twice as wide as it is high, such as 4096x2048")
+    return None
 
 
 def _nearby_files(full: Path) -> list[str]:

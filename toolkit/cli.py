@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
     EXIT_WARNINGS,
@@ -519,3 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 (the last line of defence)
+        # Every failure a user can cause should be a VenueError; this is a bug.
+        if args.debug:
+            raise
+        print(f"internal error: {type(error).__name__}: {error}\n"
+              "this is a bug in venue-toolkit; run the command again with --debug "
+              "for the traceback and report it", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_BUILD",
     "EXIT_USAGE",
+    "EXIT_INTERNAL",
     "EXIT_VIEWER",
     "Origin",
     "Problem",
@@ -36,6 +37,7 @@ EXIT_WARNINGS = 1
 EXIT_INVALID = 2
 EXIT_BUILD = 3
 EXIT_USAGE = 64
+EXIT_INTERNAL = 70
 EXIT_VIEWER = 4
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,17 @@ DEFAULT_MATERIAL = spec.MaterialSpec(name="default")
 
 
 def project_root(venue_file: Path) -> Path:
-    """Return the project root of `venue_file`: the parent of its venues/ folder."""
-    folder = venue_file.parent
-    return folder.parent if folder.name == "venues" else folder
+    """Return the project root of `venue_file`: the parent of its venues/ folder.
+
+    The result is relative to the working directory when the root is inside
+    it, so messages show short paths, and absolute otherwise.
+    """
+    folder = venue_file.absolute().parent
+    root = folder.parent if folder.name == "venues" else folder
+    try:
+        return Path(os.path.normpath(root)).relative_to(Path.cwd())
+    except ValueError:
+        return Path(os.path.normpath(root))
 
 
 def _vec(value: Any, default: tuple[float, ...]) -> Any:
@@ -72,7 +81,7 @@ def load_venue(venue_file: Path, root: Path | None = None,
     _check_scene_references(context, scenes, scene_ids, sessions,
                             [channel.id for channel in channels])
     if context.problems:
-        raise InvalidVenue(sorted(context.problems, key=_problem_order))
+        raise InvalidVenue(_ordered(context.problems))
     log.debug("loaded venue %s: %d scenes, %d sessions", raw["venue"],
               len(scenes), len(sessions))
     return spec.Venue(
@@ -92,9 +101,18 @@ def load_venue(venue_file: Path, root: Path | None = None,
     )
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, int]:
-    origin = problem.origin
-    return (str(origin.file), origin.line, origin.column)
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Drop repeated problems and sort by file, in the order the files were read.
+
+    The venue file comes first, then schedules, then scenes, so a missing
+    schedule is reported before the unknown sessions it causes.
+    """
+    unique = list({str(problem): problem for problem in problems}.values())
+    file_rank: dict[str, int] = {}
+    for problem in unique:
+        file_rank.setdefault(str(problem.origin.file), len(file_rank))
+    return sorted(unique, key=lambda p: (file_rank[str(p.origin.file)],
+                                         p.origin.line, p.origin.column))
 
 
 def _timezone(context: _Context, doc: RawDocument, name: str) -> ZoneInfo:
@@ -245,6 +263,10 @@ def _placement(raw: Mapping[str, Any]) -> spec.Placement:
     return spec.Placement(_vec(raw.get("at"), (0.0, 0.0, 0.0)), hpr, factors)
 
 
+MAX_COPIES = 100_000
+"""Most placements one object may have."""
+
+
 def _copies(raw: dict[str, Any]) -> tuple[spec.Placement, ...]:
     if "placements" in raw:
         return tuple(_placement(item) for item in raw["placements"])
@@ -262,6 +284,13 @@ def _object(context: _Context, doc: RawDocument, path: KeyPath,
             raw: dict[str, Any],
             materials: dict[str, spec.MaterialSpec]) -> spec.SceneObject:
     kind = next(key for key in _SHAPES if key in raw)
+    if "grid" in raw:
+        nx, ny = raw["grid"]["count"]
+        if nx * ny > MAX_COPIES:
+            context.add(doc, path + ("grid", "count"), f"a grid of {nx * ny:,} "
+                        f"copies is more than the {MAX_COPIES:,} allowed; use a "
+                        "coarser grid")
+            raw = {key: value for key, value in raw.items() if key != "grid"}
     model = None
     if kind == "model":
         model = context.asset(doc, path + ("model",), raw["model"], MODEL_SUFFIXES,

@@ -368,7 +368,8 @@ _OBJECT = _object(
         "grid": _object(
             {
                 "count": {"type": "array", "items": {"type": "integer",
-                                                     "minimum": 1},
+                                                     "minimum": 1,
+                                                     "maximum": 1000},
                           "minItems": 2, "maxItems": 2,
                           "description": "Copies along x and y."},
                 "step": _ref("vec2", "Distance between copies along x and y."),
@@ -379,6 +380,7 @@ _OBJECT = _object(
             "Place the object on a grid.",
         ),
         "placements": {"type": "array", "items": _PLACEMENT, "minItems": 1,
+                       "maxItems": 100000,
                        "description": "Place the object at each of these."},
     },
     ["id"],

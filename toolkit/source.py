@@ -95,14 +95,44 @@ def _start(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+MAX_VALUES = 1_000_000
+"""Most values one document may hold once aliases are expanded."""
+
+MAX_NUMBER = 1e9
+"""Largest magnitude of a number; larger ones are mistakes, not metres."""
+
+
 class _Builder:
     """Turn a composed node tree into raw values, recording positions."""
 
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: Path, text: str) -> None:
         self.file = file
+        self.text = text
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.key_positions: dict[KeyPath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self.count = 0
+        self.open_nodes: set[int] = set()
+
+    def _explicit_str(self, node: yaml.Node) -> bool:
+        """Return whether the scalar carries an explicit `!!str` tag."""
+        index = node.start_mark.index
+        return self.text.startswith(("!!str", "!<tag:yaml.org,2002:str>"), index)
+
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
+        if self._explicit_str(node):
+            return node.value
+        value = _scalar(node)
+        if isinstance(value, float) and not (abs(value) <= MAX_NUMBER):
+            self.fail(node, path, f"number {node.value} is not finite or too "
+                      f"large; write a number between -{MAX_NUMBER:g} and "
+                      f"{MAX_NUMBER:g}")
+            return None
+        if isinstance(value, int) and abs(value) > 2**53:
+            self.fail(node, path, f"number {node.value} is too large; quote it "
+                      "if it is text")
+            return None
+        return value
 
     def fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
         line, column = _start(node)
@@ -111,16 +141,27 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         self.positions[path] = _start(node)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLarge(node)
         if node.tag not in _STANDARD_TAGS and node.tag != "!":
             self.fail(node, path, f"YAML tag '{node.tag}' is not supported; "
                       "remove the tag")
             return None
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (index,))
-                    for index, item in enumerate(node.value)]
-        return self.build_mapping(node, path)
+            return self.scalar(node, path)
+        if id(node) in self.open_nodes:
+            self.fail(node, path, "this alias refers to a value that contains "
+                      "it; remove the recursive alias")
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, path + (index,))
+                        for index, item in enumerate(node.value)]
+            return self.build_mapping(node, path)
+        finally:
+            self.open_nodes.discard(id(node))
 
     def build_mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -142,6 +183,14 @@ class _Builder:
             self.key_positions[path + (key,)] = _start(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
+
+
+class _TooLarge(Exception):
+    """Raised when a document expands to more than MAX_VALUES values."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
 
 
 # libyaml's parser when PyYAML was built with it: about five times faster.
@@ -174,8 +223,15 @@ def parse_yaml(text: str, file: Path) -> RawDocument:
                                    f"invalid YAML: {error}")) from None
     if node is None:
         return RawDocument(file, None, {(): (1, 1)})
-    builder = _Builder(file)
-    value = builder.build(node, ())
+    builder = _Builder(file, text)
+    try:
+        value = builder.build(node, ())
+    except _TooLarge as error:
+        line, column = _start(error.node)
+        raise InvalidVenue(Problem(Origin(file, line, column), "the document "
+                                   f"expands to more than {MAX_VALUES:,} values, "
+                                   "usually through nested aliases; write the "
+                                   "values out or split the file")) from None
     if builder.problems:
         raise InvalidVenue(builder.problems)
     return RawDocument(file, value, builder.positions, builder.key_positions)
