@@ -241,7 +241,8 @@ def _build(args: argparse.Namespace) -> int:
         cached = f"; {reused} of {len(venue.scenes)} scenes from the cache"
     log.info("built %s: %d scenes, %d sessions, %d files, %.1f MB in %s "
              "(%.2f s%s)", venue.id, len(venue.scenes), len(venue.sessions),
-             len(bundle.files), bundle.size / 1e6, args.output, seconds, cached)
+             len(files), sum(map(len, files.values())) / 1e6, args.output,
+             seconds, cached)
     if args.json:
         _print_json({
             "ok": True,
