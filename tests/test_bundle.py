@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +41,10 @@ def _nodes_by_name(document: dict) -> dict[str, dict]:
 
 def test_bundle_layout(built: Path) -> None:
     assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
-                  if p.is_file()) == ["scenes/garden.glb", "scenes/hall.glb",
-                                      "tour.json"]
+                  if p.is_file()) == [".venue-files", "scenes/garden.glb",
+                                      "scenes/hall.glb", "tour.json"]
+    assert (built / ".venue-files").read_text() == (
+        ".venue-files\nscenes/garden.glb\nscenes/hall.glb\ntour.json\n")
     manifest = json.loads((built / "tour.json").read_text(encoding="utf-8"))
     assert manifest["format"] == "venue-tour"
     assert manifest["version"] == 1
@@ -205,9 +210,55 @@ def test_keeps_folder_that_is_not_bundle(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(BuildError, match="not a tour bundle"):
+    with pytest.raises(BuildError, match="did not write, such as notes.txt"):
         write_bundle(prepare_bundle(load_venue(project)), out)
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_keeps_folder_that_only_has_a_tour_json(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    (out / "tour.json").write_text("{}")
+    with pytest.raises(BuildError, match="did not write, such as notes.txt"):
+        write_bundle(prepare_bundle(load_venue(project)), out)
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_keeps_bundle_with_a_file_added_later(built: Path, project: Path) -> None:
+    (built / "scenes" / "notes.txt").write_text("keep me")
+    with pytest.raises(BuildError, match="such as scenes/notes.txt"):
+        write_bundle(prepare_bundle(load_venue(project)), built)
+    assert (built / "scenes" / "notes.txt").read_text() == "keep me"
+
+
+def test_replaces_its_own_bundle_and_empty_folder(project: Path,
+                                                 tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bundle = prepare_bundle(load_venue(project))
+    write_bundle(bundle, empty)
+    write_bundle(bundle, empty, {"extra.txt": b"x"})
+    assert "extra.txt" in (empty / ".venue-files").read_text().splitlines()
+    write_bundle(bundle, empty)
+    assert not (empty / "extra.txt").exists()
+
+
+def test_removes_staging_folders_of_killed_builds(project: Path,
+                                                  tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead = int(finished.stdout)
+    killed = [tmp_path / f".bundle.{dead}.abc_123", tmp_path / f".bundle.{dead}.x1.old"]
+    running = tmp_path / f".bundle.{os.getpid()}.abc_123"
+    other_output = tmp_path / f".bundles.{dead}.abc_123"
+    for folder in (*killed, running, other_output):
+        folder.mkdir()
+        (folder / "tour.json").write_text("{}")
+    write_bundle(prepare_bundle(load_venue(project)), tmp_path / "bundle")
+    assert not any(folder.exists() for folder in killed)
+    assert running.exists() and other_output.exists()
+    assert (tmp_path / "bundle" / "tour.json").is_file()
 
 
 def test_panorama_and_texture_files_become_media(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -391,6 +392,39 @@ END:VEVENT
     assert _problems(result) == [
         "hourly.ics:4:1: event 'hourly@example.org' repeats more than 1000 times; "
         "end its RRULE with COUNT or UNTIL"]
+
+
+def test_ical_minutely_rule_without_end_fails_at_once(tmp_path: Path) -> None:
+    events = """\
+BEGIN:VEVENT
+UID:minutely@example.org
+SUMMARY:Every minute
+DTSTART:20240301T100000Z
+DURATION:PT1M
+RRULE:FREQ=MINUTELY
+END:VEVENT
+"""
+    started = time.perf_counter()
+    result = _import(tmp_path, "minutely.ics", _calendar(events))
+    assert time.perf_counter() - started < 2
+    assert _problems(result) == [
+        "minutely.ics:4:1: event 'minutely@example.org' repeats more than 1000 "
+        "times; end its RRULE with COUNT or UNTIL"]
+
+
+def test_ical_rdate_before_dtstart_is_imported(tmp_path: Path) -> None:
+    events = """\
+BEGIN:VEVENT
+UID:early@example.org
+SUMMARY:Early
+DTSTART:20240310T100000Z
+DURATION:PT1H
+RDATE:20240301T100000Z
+END:VEVENT
+"""
+    result = _import(tmp_path, "early.ics", _calendar(events))
+    assert [entry.start for entry in result.entries] == [
+        datetime(2024, 3, 1, 10, tzinfo=UTC), datetime(2024, 3, 10, 10, tzinfo=UTC)]
 
 
 @pytest.mark.parametrize("event,message", [

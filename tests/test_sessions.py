@@ -480,3 +480,20 @@ def test_sessions_invalid_venue_exit_code(tmp_path: Path,
     venue = write_project(tmp_path, files)
     assert main(["sessions", str(venue)]) == 2
     assert "unknown channel 'mian'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start,timezone", [
+    ("0001-01-01T00:00", "Asia/Shanghai"),
+    ("0001-01-01T00:00+08:00", "Europe/Berlin"),
+    ("9999-12-31T23:59", "America/New_York"),
+])
+def test_time_outside_datetime_range_is_invalid(
+        tmp_path: Path, capsys: pytest.CaptureFixture, start: str,
+        timezone: str) -> None:
+    venue = _venue_with_times(tmp_path, start, "2020-06-22T10:30", timezone)
+    with pytest.raises(InvalidVenue) as error:
+        load_venue(venue)
+    assert f"schedules/talks.yaml:5:12: invalid time '{start}'; write ISO 8601" \
+        in str(error.value.problems[0])
+    assert main(["sessions", str(venue)]) == 2
+    assert f"talks.yaml:5:12: invalid time '{start}'" in capsys.readouterr().err

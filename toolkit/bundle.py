@@ -1,7 +1,8 @@
 """Write a venue as a tour bundle: tour.json, one GLB per scene, and media.
 
 `prepare_bundle` makes every file in memory; `write_bundle` puts them on disk
-atomically, so a failed build leaves an existing bundle as it was.
+atomically, so a failed build leaves an existing bundle as it was, and lists
+them in `.venue-files` so that a later build knows the folder is its own.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 FORMAT = "venue-tour"
 FORMAT_VERSION = 1
 MANIFEST = "tour.json"
+FILE_LIST = ".venue-files"
+"""Lists every file of a bundle, itself included, one relative path a line."""
 
 Progress = Callable[[int, int, str], None]
 """Called before each scene with its index from 1, the number of scenes and its id."""
@@ -211,34 +215,97 @@ def prepare_bundle(venue: spec.Venue, cache: BuildCache | None = None,
     return Bundle(venue, dict(sorted(files.items())))
 
 
-def _is_replaceable(out_dir: Path) -> bool:
-    if not out_dir.exists():
+def _unexpected_file(out_dir: Path) -> str | None:
+    """Return the first file in `out_dir` that a build did not write, or None.
+
+    A build lists what it wrote in `FILE_LIST`; a folder without that list
+    counts as not written by a build unless it is empty.
+    """
+    listed: set[str] = set()
+    try:
+        listed = set((out_dir / FILE_LIST).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        pass
+    present = sorted(
+        (Path(folder) / name).relative_to(out_dir).as_posix()
+        for folder, _subfolders, names in os.walk(out_dir) for name in names)
+    return next((name for name in present if name not in listed), None)
+
+
+def _file_list(names: Iterable[str]) -> bytes:
+    """Return the content of `FILE_LIST` for a bundle of files `names`."""
+    return "".join(f"{name}\n" for name in sorted({*names, FILE_LIST})).encode()
+
+
+def _staging_pattern(out_dir: Path) -> re.Pattern[str]:
+    """Match the staging folders of `out_dir`; group 1 is the writer's process id."""
+    return re.compile(re.escape(f".{out_dir.name}.") + r"(\d+)\.[a-z0-9_]+(?:\.old)?")
+
+
+def _process_is_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":
+        # On Windows os.kill ends the process, so there is no safe probe.
         return True
-    if not out_dir.is_dir():
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
-    return (out_dir / MANIFEST).is_file() or not any(out_dir.iterdir())
+    except OSError:  # PermissionError: the process exists, another user's
+        return True
+    return True
+
+
+def _remove_leftover_staging(out_dir: Path) -> None:
+    """Delete staging folders of `out_dir` left by builds whose process has died."""
+    pattern = _staging_pattern(out_dir)
+    try:
+        entries = list(out_dir.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_dir() and not entry.is_symlink() \
+                and not _process_is_alive(int(match.group(1))):
+            log.debug("removing %s, left by a build that was killed", entry)
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def write_bundle(bundle: Bundle, out_dir: Path,
                  extra: Mapping[str, bytes] | None = None) -> None:
     """Write `bundle` (and `extra` files) to `out_dir`, replacing it atomically.
 
-    The files go to a temporary folder beside `out_dir` that then takes its
-    place; on any failure `out_dir` is left as it was. Refuses to replace a
-    folder that holds files but no tour.json, so it never deletes other work.
+    The files go to a staging folder `.NAME.<pid>.<random>` beside `out_dir`
+    that then takes its place; on any failure `out_dir` is left as it was.
+    The bundle lists its files in `.venue-files`. The writer replaces only a
+    folder that is missing, is empty, or holds nothing but the files its
+    `.venue-files` lists, so it never deletes other work.
+
+    A build that is killed leaves its staging folder behind; the next build
+    of the same `out_dir` removes it. A kill between the two renames of the
+    swap leaves no `out_dir` at all (only the old bundle under a staging
+    name, which is removed too); the next build writes `out_dir` again.
     """
-    if not _is_replaceable(out_dir):
-        raise BuildError(Problem(Origin(out_dir), "the output folder exists and is "
-                                 "not a tour bundle; choose a new or empty folder"))
+    _remove_leftover_staging(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(Problem(Origin(out_dir), "the output path exists and is "
+                                 "not a folder; choose a new or empty folder"))
+    unexpected = _unexpected_file(out_dir) if out_dir.is_dir() else None
+    if unexpected is not None:
+        raise BuildError(Problem(Origin(out_dir), f"the output folder holds files "
+                                 f"that venue build did not write, such as "
+                                 f"{unexpected}; choose a new or empty folder"))
+    files = {**bundle.files, **(extra or {})}
+    files[FILE_LIST] = _file_list(files)
     parent = out_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.",
+                                        dir=parent))
     except OSError as error:
         raise BuildError(Problem(Origin(out_dir), f"cannot create the output "
                                  f"folder: {error.strerror}")) from None
     try:
-        for name, data in {**bundle.files, **(extra or {})}.items():
+        for name, data in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

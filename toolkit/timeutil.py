@@ -76,16 +76,26 @@ def localize(value: datetime, zone: tzinfo) -> tuple[datetime, LocalKind]:
 def read_time(text: str, timezone: ZoneInfo) -> ParsedTime | None:
     """Parse ISO 8601 `text`; a time with no offset is local to `timezone`.
 
-    Returns None when `text` is not ISO 8601. A date alone means midnight.
+    Returns None when `text` is not ISO 8601, and when its instant falls
+    outside the years 1 to 9999 in UTC or in `timezone` (0001-01-01T00:00
+    east of UTC), where datetime arithmetic raises OverflowError. A date
+    alone means midnight.
     """
     try:
         value = datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         return None
-    if value.tzinfo is not None:
-        return ParsedTime(value, value.replace(tzinfo=None), None)
-    aware, kind = localize(value, timezone)
-    return ParsedTime(aware, value, kind)
+    try:
+        if value.tzinfo is not None:
+            parsed = ParsedTime(value, value.replace(tzinfo=None), None)
+        else:
+            aware, kind = localize(value, timezone)
+            parsed = ParsedTime(aware, value, kind)
+        parsed.value.astimezone(UTC)
+        parsed.value.astimezone(timezone)
+    except OverflowError:
+        return None
+    return parsed
 
 
 def parse_time(text: str, timezone: ZoneInfo) -> datetime | None:

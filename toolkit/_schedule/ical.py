@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -113,11 +113,65 @@ def _read_series(collector: Collector, calendar: Any, uid: str,
     for component, _origin in components:
         single.add_component(component)
     try:
-        occurrences = recurring_ical_events.of(single).all()
+        occurrences = _occurrences(single, _earliest_day(components), zone)
         _add_occurrences(collector, occurrences, uid, repeated, moved,
                          (master, origin), zone)
     except (ValueError, recurring_ical_events.InvalidCalendar) as error:
         collector.error(origin, f"event '{uid}': invalid recurrence: {error}")
+
+
+_WINDOW_OCCURRENCES = 100
+"""Aim for at most this many occurrences in one window of `_occurrences`."""
+
+
+def _occurrences(calendar: Any, first_day: date, zone: tzinfo) -> Iterator[Any]:
+    """Yield the occurrences of `calendar` from `first_day` on, by start.
+
+    recurring-ical-events' own all() and after() start at year 1 and double
+    their window while it is empty, so at the first start the window can
+    span centuries: for FREQ=MINUTELY that is millions of occurrences made
+    at once, before `_add_occurrences` can stop at MAX_OCCURRENCES. Here the
+    window doubles only while it is empty and halves while it holds more
+    than `_WINDOW_OCCURRENCES`, so each query stays small.
+    """
+    query = recurring_ical_events.of(calendar)
+    start = datetime.combine(first_day - timedelta(days=1), datetime.min.time(),
+                             tzinfo=UTC)
+    span = timedelta(days=1)
+    seen: set[tuple[datetime, str]] = set()
+    while True:
+        try:
+            end = start + span
+        except OverflowError:
+            return
+        found = query.between(start, end)
+        if len(found) > _WINDOW_OCCURRENCES and span > timedelta(minutes=1):
+            span /= 2
+            continue
+        found.sort(key=lambda component: _aware_in(component["DTSTART"].dt, zone))
+        for component in found:
+            key = (_aware_in(component["DTSTART"].dt, zone),
+                   _recurrence_key(component["RECURRENCE-ID"].dt))
+            if key not in seen:
+                seen.add(key)
+                yield component
+        if not found:
+            span *= 2
+        start = end
+
+
+def _earliest_day(components: list[tuple[Any, Origin]]) -> date:
+    """Return the earliest day among the DTSTART and RDATE of `components`."""
+    days = []
+    for component, _origin in components:
+        values = [component["DTSTART"].dt] if "DTSTART" in component else []
+        rdates = component.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            values.extend(period[0] if isinstance(period, tuple) else period
+                          for period in (item.dt for item in rdate.dts))
+        days.extend(value.date() if isinstance(value, datetime) else value
+                    for value in values)
+    return min(days)
 
 
 def _usable(collector: Collector, master: Any, origin: Origin, uid: str,
