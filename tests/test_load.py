@@ -235,3 +235,20 @@ def test_text_file_as_texture_rejected(tmp_path, monkeypatch) -> None:
     with pytest.raises(InvalidVenue, match="is not a PNG or JPEG image"):
         _load_with(tmp_path, "scenes/hall.yaml", 'material: {color: "#aa3333"}',
                    "material: {texture: assets/fake.png}", monkeypatch)
+
+
+@pytest.mark.parametrize("text,words", [
+    ("scene: hall\n\ttitle: x\n", "indent with spaces, not tabs"),
+    ("scene: hall\nsky: {color: #2f6fb3}\n", "an unquoted # starts a comment"),
+    ("scene: hall\ntitle: {EN: Hall}\nviewpoints: []\n",
+     "invalid language code 'EN'"),
+    ("scene: hall\ntitle: Hall\nviewpoints: []\n", "expected at least 1 item,"),
+])
+def test_syntax_and_schema_hints(tmp_path, monkeypatch, text, words) -> None:
+    files = dict(FILES)
+    files["scenes/hall.yaml"] = text
+    write_project(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidVenue) as caught:
+        load_venue(Path("venues/test.yaml"))
+    assert words in str(caught.value)

@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "ID_PATTERN",
+    "LANG_PATTERN",
     "venue_schema",
     "scene_schema",
     "schedule_schema",
@@ -22,7 +23,7 @@ __all__ = [
 
 SCHEMA_BASE = "https://venue-toolkit.example.org/schema"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _COLOR_PATTERN = r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
 
 _DEFS: dict[str, Any] = {
@@ -41,7 +42,7 @@ _DEFS: dict[str, Any] = {
             {
                 "type": "object",
                 "minProperties": 1,
-                "propertyNames": {"pattern": _LANG_PATTERN},
+                "propertyNames": {"pattern": LANG_PATTERN},
                 "additionalProperties": {"type": "string"},
             },
         ],
@@ -195,7 +196,7 @@ def venue_schema() -> dict[str, Any]:
                 "description": _ref("text", "A line about the event."),
                 "languages": {
                     "type": "array",
-                    "items": {"type": "string", "pattern": _LANG_PATTERN},
+                    "items": {"type": "string", "pattern": LANG_PATTERN},
                     "minItems": 1,
                     "uniqueItems": True,
                     "description": "Languages of the text, the default first "

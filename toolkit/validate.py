@@ -182,6 +182,9 @@ def _explain(error: ValidationError, doc: RawDocument) -> list[Problem]:
                 if isinstance(error.instance, str) else "")
         return [doc.problem(path, f"{describe_value(error.instance)} is not one of: "
                             f"{allowed}{hint}")]
+    if kind == "pattern" and schema.get("pattern") == schemas.LANG_PATTERN:
+        return [doc.problem(path, f"invalid language code {error.instance!r}; "
+                            "write a lowercase code such as zh, en or pt-BR")]
     if kind == "propertyNames":
         return [doc.problem(path, f"invalid name {error.instance!r}: {error.message}")]
     return [doc.problem(path, _plain_message(error))]
@@ -195,10 +198,11 @@ def _plain_message(error: ValidationError) -> str:
     }
     if error.validator in limits:
         return f"{value} must be {limits[error.validator]} {error.validator_value}"
-    if error.validator == "minItems":
-        return f"expected at least {error.validator_value} items, got {value}"
-    if error.validator == "maxItems":
-        return f"expected at most {error.validator_value} items, got {value}"
+    if error.validator in ("minItems", "maxItems"):
+        limit = error.validator_value
+        bound = "at least" if error.validator == "minItems" else "at most"
+        noun = "item" if limit == 1 else "items"
+        return f"expected {bound} {limit} {noun}, got {value}"
     if error.validator == "minLength":
         return "expected a non-empty string"
     if error.validator == "uniqueItems":
