@@ -121,3 +121,25 @@ def test_internal_error_has_no_traceback(monkeypatch, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("internal error: RuntimeError: boom")
     assert "Traceback" not in err
+
+
+def test_snapshot_warns_about_unknown_language(project: Path, tmp_path: Path,
+                                               capsys) -> None:
+    import toolkit.viewer
+
+    calls = []
+    original = toolkit.viewer.snapshot
+
+    def record(bundle_dir, out_dir, **options):
+        calls.append(options["lang"])
+        return []
+
+    toolkit.viewer.snapshot = record
+    try:
+        assert main(["snapshot", str(project), "-o", str(tmp_path / "s"),
+                     "--lang", "fr"]) == 0
+    finally:
+        toolkit.viewer.snapshot = original
+    assert calls == ["fr"]
+    err = capsys.readouterr().err
+    assert "--lang fr is not one of the venue's languages (zh, en)" in err

@@ -422,6 +422,18 @@ def _viewpoint_count(bundle_dir: Path) -> int:
     return sum(len(scene.get("viewpoints", [])) for scene in manifest["scenes"])
 
 
+def _warn_unknown_language(bundle_dir: Path, lang: str | None) -> None:
+    """Warn when `lang` is not one of the bundle's languages (labels fall back)."""
+    if lang is None:
+        return
+    manifest = json.loads((bundle_dir / "tour.json").read_text(encoding="utf-8"))
+    languages = manifest["venue"].get("languages", [])
+    if lang not in languages:
+        log.warning("--lang %s is not one of the venue's languages (%s); labels "
+                    "use %s", lang, ", ".join(languages),
+                    languages[0] if languages else "any language")
+
+
 def _view(args: argparse.Namespace) -> int:
     from .viewer import LiveOptions, WatchOptions, view
 
@@ -432,6 +444,7 @@ def _view(args: argparse.Namespace) -> int:
     watch = WatchOptions(args.source) if args.watch else None
     with tempfile.TemporaryDirectory(prefix="venue-view-") as scratch:
         bundle_dir = _bundle_dir(args.source, Path(scratch))
+        _warn_unknown_language(bundle_dir, args.lang)
         view(bundle_dir, lang=args.lang, scene=args.scene, viewpoint=args.viewpoint,
              at=args.at, live=live, watch=watch, snippets=args.snippets)
     return EXIT_OK
@@ -445,6 +458,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="venue-snapshot-") as scratch:
         try:
             bundle_dir = _bundle_dir(args.source, Path(scratch), progress.scene)
+            _warn_unknown_language(bundle_dir, args.lang)
             # NOTE: the viewer renders without a progress callback, so the
             # line names the whole step rather than each image.
             progress.show(f"rendering {_viewpoint_count(bundle_dir)} viewpoints")
