@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import webbrowser
+
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,3 +139,14 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture()
+def browser_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record webbrowser.open calls instead of opening a browser."""
+    calls: list[str] = []
+
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        calls.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    return calls

@@ -2,10 +2,11 @@
 //
 // Usage: node tests/serve_page.mjs PLAYWRIGHT_CORE CHROMIUM URL
 // The script prints one JSON line per event and reads one command per line on
-// stdin: "mark" sets a flag in the page and answers {"marked"}; "await-reload"
-// waits until the flag is gone (the page reloaded); "await-overlay" waits for
-// the problem overlay and answers its text; "await-clear" waits for it to go;
-// "quit" closes the browser. Requests to other hosts are aborted.
+// stdin. "mark" sets a flag in the page and prints {"event": "marked"}.
+// "await-reload" waits until the flag is gone because the page reloaded.
+// "await-overlay" waits for the problem overlay and prints its text.
+// "await-clear" waits for the overlay to go, and "quit" closes the browser.
+// Requests to other hosts are aborted.
 
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';

@@ -257,7 +257,8 @@ def test_removes_staging_folders_of_killed_builds(project: Path,
         (folder / "tour.json").write_text("{}")
     write_bundle(prepare_bundle(load_venue(project)), tmp_path / "bundle")
     assert not any(folder.exists() for folder in killed)
-    assert running.exists() and other_output.exists()
+    assert running.exists()
+    assert other_output.exists()
     assert (tmp_path / "bundle" / "tour.json").is_file()
 
 

@@ -13,7 +13,6 @@ import math
 import os
 import subprocess
 import sys
-import webbrowser
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -213,19 +212,6 @@ def viewer(session_viewer: Viewer) -> Viewer:
     if session_viewer.rig.mode != "orbit":
         session_viewer.rig.toggle_mode()
     return session_viewer
-
-
-@pytest.fixture()
-def browser_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record webbrowser.open calls instead of opening a browser."""
-    calls: list[str] = []
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        calls.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    return calls
 
 
 def render(viewer: Viewer) -> np.ndarray:

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-import webbrowser
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -284,19 +283,6 @@ def viewer(live_viewer: Viewer) -> Viewer:
         live_viewer.show_scene("hall", "screen")
     live_viewer.go_to_viewpoint("screen", fly=False)
     return live_viewer
-
-
-@pytest.fixture()
-def browser_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record webbrowser.open calls instead of opening a browser."""
-    calls: list[str] = []
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        calls.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    return calls
 
 
 def set_clock(viewer: Viewer, clock: str) -> None:

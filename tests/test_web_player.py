@@ -751,7 +751,7 @@ def test_designer_v_copies_viewpoint(runs: dict[str, Any]) -> None:
     entry = _parse_snippet(record["viewpoint"]["snippet"])
     assert list(entry) == ["id", "at", "look_at", "title"]
     assert entry["id"] == "new-viewpoint"
-    # The camera stands at the entrance viewpoint, (0, -15, 1.7) Z-up.
+    # The camera is at the entrance viewpoint, (0, -15, 1.7) Z-up.
     assert entry["at"] == [0, -15, 1.7]
     assert entry["look_at"] == record["hover"]["point"]
     assert entry["title"] == {"zh": "新视点", "en": "New viewpoint"}

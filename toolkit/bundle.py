@@ -1,8 +1,8 @@
 """Write a venue as a tour bundle: tour.json, one GLB per scene, and media.
 
-`prepare_bundle` makes every file in memory; `write_bundle` puts them on disk
-atomically, so a failed build leaves an existing bundle as it was, and lists
-them in `.venue-files` so that a later build knows the folder is its own.
+`prepare_bundle` makes every file in memory. `write_bundle` puts them on disk
+atomically, so a failed build leaves an existing bundle as it was. It lists
+them in `.venue-files`, which marks the folder as a bundle for later builds.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ def write_bundle(bundle: Bundle, out_dir: Path,
     The files go to a staging folder `.NAME.<pid>.<random>` beside `out_dir`
     that then takes its place; on any failure `out_dir` is left as it was.
     The bundle lists its files in `.venue-files`. The writer replaces only a
-    folder that is missing, is empty, or holds nothing but the files its
+    folder that is missing, is empty, or contains only the files its
     `.venue-files` lists, so it never deletes other work.
 
     A build that is killed leaves its staging folder behind; the next build
@@ -291,7 +291,7 @@ def write_bundle(bundle: Bundle, out_dir: Path,
                                  "not a folder; choose a new or empty folder"))
     unexpected = _unexpected_file(out_dir) if out_dir.is_dir() else None
     if unexpected is not None:
-        raise BuildError(Problem(Origin(out_dir), f"the output folder holds files "
+        raise BuildError(Problem(Origin(out_dir), f"the output folder contains files "
                                  f"that venue build did not write, such as "
                                  f"{unexpected}; choose a new or empty folder"))
     files = {**bundle.files, **(extra or {})}

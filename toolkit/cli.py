@@ -417,16 +417,18 @@ def _bundle_dir(source: Path, scratch: Path,
     return target
 
 
-def _viewpoint_count(bundle_dir: Path) -> int:
-    manifest = json.loads((bundle_dir / "tour.json").read_text(encoding="utf-8"))
+def _read_manifest(bundle_dir: Path) -> dict[str, Any]:
+    return json.loads((bundle_dir / "tour.json").read_text(encoding="utf-8"))
+
+
+def _viewpoint_count(manifest: dict[str, Any]) -> int:
     return sum(len(scene.get("viewpoints", [])) for scene in manifest["scenes"])
 
 
-def _warn_unknown_language(bundle_dir: Path, lang: str | None) -> None:
+def _warn_unknown_language(manifest: dict[str, Any], lang: str | None) -> None:
     """Warn when `lang` is not one of the bundle's languages (labels fall back)."""
     if lang is None:
         return
-    manifest = json.loads((bundle_dir / "tour.json").read_text(encoding="utf-8"))
     languages = manifest["venue"].get("languages", [])
     if lang not in languages:
         log.warning("--lang %s is not one of the venue's languages (%s); labels "
@@ -444,7 +446,7 @@ def _view(args: argparse.Namespace) -> int:
     watch = WatchOptions(args.source) if args.watch else None
     with tempfile.TemporaryDirectory(prefix="venue-view-") as scratch:
         bundle_dir = _bundle_dir(args.source, Path(scratch))
-        _warn_unknown_language(bundle_dir, args.lang)
+        _warn_unknown_language(_read_manifest(bundle_dir), args.lang)
         view(bundle_dir, lang=args.lang, scene=args.scene, viewpoint=args.viewpoint,
              at=args.at, live=live, watch=watch, snippets=args.snippets)
     return EXIT_OK
@@ -458,10 +460,11 @@ def _snapshot(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="venue-snapshot-") as scratch:
         try:
             bundle_dir = _bundle_dir(args.source, Path(scratch), progress.scene)
-            _warn_unknown_language(bundle_dir, args.lang)
+            manifest = _read_manifest(bundle_dir)
+            _warn_unknown_language(manifest, args.lang)
             # NOTE: the viewer renders without a progress callback, so the
             # line names the whole step rather than each image.
-            progress.show(f"rendering {_viewpoint_count(bundle_dir)} viewpoints")
+            progress.show(f"rendering {_viewpoint_count(manifest)} viewpoints")
             paths = snapshot(bundle_dir, args.output, lang=args.lang,
                              size=args.size, at=args.at)
         finally:
@@ -492,7 +495,12 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def _configure_logging(debug: bool, quiet: bool) -> None:
-    level = logging.DEBUG if debug else logging.ERROR if quiet else logging.INFO
+    if debug:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.ERROR
+    else:
+        level = logging.INFO
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s" if not debug else
                                            "%(levelname)s %(name)s: %(message)s"))

@@ -112,7 +112,7 @@ def node_name(kind: str, ident: str) -> str:
 
 @dataclass
 class _Caches:
-    """What one compile shares between objects: materials, textures, meshes."""
+    """Materials, textures and meshes that one compile shares between objects."""
 
     materials: dict[int, model.Material] = field(default_factory=dict)
     textures: dict[Any, model.Texture] = field(default_factory=dict)

@@ -98,7 +98,7 @@ class BuildError(VenueError):
 
 
 class UsageError(VenueError):
-    """The command line asks for something impossible (a bad option value)."""
+    """An invalid command line, such as an option value out of range."""
 
     exit_code = EXIT_USAGE
 

@@ -2,7 +2,7 @@
 
 Every problem found in any file is collected, so one run reports them all.
 Paths in venue and scene files are relative to the project root: the folder
-that holds `venues/` (or the venue file's own folder when it is not in one).
+that contains `venues/` (or the venue file's own folder when it is not in one).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ _STANDARD_TAGS = {
 class RawDocument:
     """A YAML document as plain Python values plus the position of every value.
 
-    `value` holds dicts, lists, str, int, float, bool and None. `positions`
+    `value` contains dicts, lists, str, int, float, bool and None. `positions`
     maps a key path to the value's start; `key_positions` maps a mapping
     entry's key path to the key's start.
     """

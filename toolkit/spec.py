@@ -81,7 +81,7 @@ class MaterialSpec:
 @dataclass(frozen=True)
 class Shape:
     """A primitive or a model file: `kind` is box, cylinder, sphere, plane,
-    extrude, terrain or model, and `params` holds that key's mapping."""
+    extrude, terrain or model, and `params` is that key's mapping."""
 
     kind: str
     params: Mapping[str, object]
@@ -90,7 +90,7 @@ class Shape:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one copy stands: position, [heading, pitch, roll] and scale."""
+    """Where one copy is: position, [heading, pitch, roll] and scale."""
 
     at: Vec3
     hpr: Vec3 = (0.0, 0.0, 0.0)

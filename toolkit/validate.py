@@ -1,9 +1,9 @@
 """Check raw YAML values against a JSON Schema and explain each failure.
 
-jsonschema finds the failures; this module turns each into a Problem at the
-right line and column, in words an author can act on: unknown keys get the
-close match, missing keys are named, and `oneOf` failures descend into the
-branch whose type fits the value.
+jsonschema finds the failures, and this module turns each into a Problem at
+the right line and column, in words an author can act on. Unknown keys get
+the close match and missing keys are named. A failed `oneOf` descends into
+the branch whose type fits the value.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ _SETUP_HINT = ("run `npm ci --prefix export` or scripts/setup.sh, or build "
 
 @dataclass(frozen=True)
 class WebOptions:
-    """What `web_files` adds to a bundle."""
+    """Options of `web_files`: the player and the share links to add."""
 
     player: bool = True
     """Copy the web player (index.html, its modules and libraries)."""

@@ -131,7 +131,7 @@ def _occurrences(calendar: Any, first_day: date, zone: tzinfo) -> Iterator[Any]:
     their window while it is empty, so at the first start the window can
     span centuries: for FREQ=MINUTELY that is millions of occurrences made
     at once, before `_add_occurrences` can stop at MAX_OCCURRENCES. Here the
-    window doubles only while it is empty and halves while it holds more
+    window doubles only while it is empty and halves while it contains more
     than `_WINDOW_OCCURRENCES`, so each query stays small.
     """
     query = recurring_ical_events.of(calendar)
